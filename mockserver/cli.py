@@ -1,0 +1,162 @@
+"""The `ragflow-mock` command line: `serve`, `routes`, and the commands other families register."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from mockserver.settings import DEFAULT_API_KEY, DEFAULT_PORT, Settings
+
+Command = Callable[[argparse.Namespace], int]
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+
+EPILOG = f"""\
+examples:
+  ragflow-mock serve                          # 127.0.0.1:{DEFAULT_PORT}, key {DEFAULT_API_KEY}
+  ragflow-mock serve --port 8080 --api-key ragflow-abc --api-key ragflow-def
+  ragflow-mock routes                         # every operation of the spec and whether it is built
+  curl -H 'Authorization: Bearer {DEFAULT_API_KEY}' http://127.0.0.1:{DEFAULT_PORT}/api/v1/datasets
+"""
+
+
+def register_command(adder: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]) -> None:
+    """Let another module add a sub-command (e.g. `conformance`)."""
+    _EXTRA_COMMANDS.append(adder)
+
+
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser(
+        "serve",
+        help="run the emulator on a real socket",
+        description="Run the RAGFlow emulator. Prints the base URL and the API key to use.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s)")
+    serve.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        metavar="KEY",
+        help=f"accept this API key; repeat for more (each key is its own tenant; default: {DEFAULT_API_KEY})",
+    )
+    serve.add_argument(
+        "--world",
+        default=None,
+        help="fixtures world to load: a name in fixtures/worlds, a YAML path, or 'none' (default: demo)",
+    )
+    serve.add_argument(
+        "--progression",
+        default=None,
+        help="document parse progression: immediate | polls:N | seconds:T | fail:P[:message] (default: seconds:4)",
+    )
+    serve.add_argument(
+        "--tokens-per-second",
+        type=float,
+        default=None,
+        help="streamed answer pace; 0 = as fast as possible (default: 25)",
+    )
+    serve.add_argument("--timezone", default=None, help="server local zone for *_date fields (Asia/Shanghai)")
+    serve.add_argument("--no-admin", action="store_true", help="disable the /_emulator control plane")
+    serve.add_argument("--admin-key", default=None, help="require this bearer key on /_emulator")
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="log verbosity (default: %(default)s)",
+    )
+    serve.set_defaults(func=_serve)
+
+
+def _add_routes(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    routes = sub.add_parser("routes", help="list the operations of the spec and whether each is built")
+    routes.set_defaults(func=_routes)
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Serve-mode settings with the command-line overrides applied."""
+    settings = Settings.for_serve()
+    overrides: dict[str, object] = {"admin_enabled": not args.no_admin, "admin_key": args.admin_key}
+    if args.api_keys:
+        overrides["api_keys"] = tuple(args.api_keys)
+    if args.world is not None:
+        overrides["world"] = None if args.world.lower() == "none" else args.world
+    if args.progression is not None:
+        overrides["progression"] = args.progression
+    if args.tokens_per_second is not None:
+        overrides["stream_tokens_per_second"] = args.tokens_per_second
+        if args.tokens_per_second == 0:
+            overrides["stream_first_token_delay"] = 0.0
+    if args.timezone is not None:
+        overrides["timezone"] = args.timezone
+    return replace(settings, **overrides)  # type: ignore[arg-type]
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from mockserver.app import create_app, emulator_state
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = settings_from_args(args)
+    app = create_app(settings)
+    state = emulator_state(app)
+    base = f"http://{args.host}:{args.port}"
+    print(f"ragflow-mockserver listening on {base}")
+    print(f"  API base URL : {base}/api/v1")
+    for key in settings.api_keys:
+        print(f"  API key      : {key}   (Authorization: Bearer {key})")
+    print(f"  try          : curl -H 'Authorization: Bearer {settings.api_keys[0]}' {base}/api/v1/datasets")
+    pending = state.pending_operations
+    if pending:
+        print(f"  not built yet ({len(pending)} operations answer a code-100 NotImplementedError):")
+        for op_id in pending:
+            print(f"    - {op_id}")
+    else:
+        print("  every operation of the spec is implemented")
+    sys.stdout.flush()
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    return 0
+
+
+def _routes(args: argparse.Namespace) -> int:
+    from mockserver.resources import PENDING
+    from mockserver.spec import load_operations
+
+    for op in load_operations():
+        status = "pending" if op.operation_id in PENDING else "built"
+        print(f"{op.method:7} {op.path:70} {op.operation_id:36} {status}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="ragflow-mock",
+        description="ragflow-mockserver: a zero-infrastructure emulator of RAGFlow's HTTP API.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from mockserver import __version__
+
+    parser.add_argument("--version", action="version", version=f"ragflow-mockserver {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_serve(sub)
+    _add_routes(sub)
+    for adder in _EXTRA_COMMANDS:
+        adder(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `ragflow-mock` and `python -m mockserver`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 0
+    result: int = args.func(args)
+    return result

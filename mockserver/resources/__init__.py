@@ -1,0 +1,77 @@
+"""The handler registry: every resource family's `HANDLERS`, plus the operations not built yet."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mockserver.errors import PythonError
+
+if TYPE_CHECKING:
+    from starlette.responses import Response
+
+    from mockserver.context import RequestContext
+    from mockserver.routing import Handler
+
+PENDING: frozenset[str] = frozenset(
+    {
+        "createOpenaiChatCompletion",
+        "createOpenaiAgentCompletion",
+        "uploadDocuments",
+        "listDocuments",
+        "deleteDocuments",
+        "updateDocument",
+        "downloadDocument",
+        "parseDocuments",
+        "stopParsingDocuments",
+        "addChunk",
+        "listChunks",
+        "deleteChunks",
+        "updateChunk",
+        "retrieveChunks",
+        "difyRetrieval",
+        "createChat",
+        "deleteChats",
+        "listChats",
+        "updateChat",
+        "createChatSession",
+        "listChatSessions",
+        "deleteChatSessions",
+        "updateChatSession",
+        "createChatCompletion",
+        "listAgents",
+        "createAgent",
+        "updateAgent",
+        "deleteAgent",
+        "createAgentSession",
+        "listAgentSessions",
+        "deleteAgentSessions",
+        "createAgentCompletion",
+        "askDatasets",
+        "generateSessionRelatedQuestions",
+        "createChatbotCompletion",
+        "createAgentbotCompletion",
+        "generateRelatedQuestions",
+    }
+)
+"""Operations of the spec whose family is not built yet: answered by `pending_operation`."""
+
+
+async def pending_operation(ctx: RequestContext) -> Response:
+    """The one explicit answer for an operation not built yet: a RAGFlow-style code-100 error naming it."""
+    raise PythonError(
+        "NotImplementedError",
+        f"ragflow-mockserver does not implement {ctx.operation.operation_id} yet",
+    )
+
+
+def collect_handlers() -> dict[str, Handler]:
+    """operationId → handler for every family, with the pending handler for `PENDING`."""
+    from mockserver.resources import datasets
+
+    handlers: dict[str, Handler] = dict.fromkeys(PENDING, pending_operation)
+    for family in (datasets,):
+        overlap = PENDING & family.HANDLERS.keys()
+        if overlap:
+            raise RuntimeError(f"{family.__name__} implements pending operations: {sorted(overlap)}")
+        handlers.update(family.HANDLERS)
+    return handlers

@@ -1,0 +1,139 @@
+"""The spec is the routing table: one route per path, each method bound to the handler of its operationId."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mockserver.context import RequestContext
+from mockserver.envelope import EnvelopeResponse, json_result_payload
+from mockserver.errors import METHOD_NOT_ALLOWED_MESSAGE, NOT_FOUND_MESSAGE, RagflowError, render_unexpected
+from mockserver.spec import Operation
+
+if TYPE_CHECKING:
+    from mockserver.app import EmulatorState
+
+Handler = Callable[[RequestContext], Awaitable[Response]]
+Next = Callable[[RequestContext], Awaitable[Response]]
+Interceptor = Callable[[RequestContext, Next], Awaitable[Response]]
+"""Wraps every operation call (journal, faults, request log): `await interceptor(ctx, call_next)`."""
+
+log = logging.getLogger("mockserver")
+
+
+class RegistryMismatch(RuntimeError):
+    """The spec and the handler registry disagree; the app refuses to start."""
+
+
+def check_registry(operations: Iterable[Operation], handlers: Mapping[str, Handler]) -> None:
+    """Every operationId must have exactly one handler and every handler an operation."""
+    op_ids = [op.operation_id for op in operations]
+    duplicates = sorted({o for o in op_ids if op_ids.count(o) > 1})
+    missing = sorted(set(op_ids) - set(handlers))
+    extra = sorted(set(handlers) - set(op_ids))
+    problems = []
+    if duplicates:
+        problems.append(f"duplicate operationIds in the spec: {', '.join(duplicates)}")
+    if missing:
+        problems.append(f"operations without a handler: {', '.join(missing)}")
+    if extra:
+        problems.append(f"handlers without an operation: {', '.join(extra)}")
+    if problems:
+        raise RegistryMismatch("; ".join(problems))
+
+
+def _not_found_response() -> Response:
+    return EnvelopeResponse(json_result_payload(100, NOT_FOUND_MESSAGE, None))
+
+
+def _method_not_allowed_response() -> Response:
+    return EnvelopeResponse(json_result_payload(100, METHOD_NOT_ALLOWED_MESSAGE, None))
+
+
+async def not_found_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """Unknown route: the server's global-handler body for Werkzeug's NotFound."""
+    if scope["type"] == "http":
+        await _not_found_response()(scope, receive, send)
+
+
+class OperationEndpoint:
+    """The ASGI endpoint of one path: dispatches by method to the bound operation."""
+
+    def __init__(self, state: EmulatorState, bound: dict[str, tuple[Operation, Handler]]) -> None:
+        self.state = state
+        self.bound = bound
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope["method"]
+        entry = self.bound.get("GET" if method == "HEAD" else method)
+        if entry is None:
+            await _method_not_allowed_response()(scope, receive, send)
+            return
+        operation, handler = entry
+        ctx = RequestContext(Request(scope, receive), operation, self.state)
+        response = await self.state.call(ctx, handler)
+        await response(scope, receive, send)
+
+
+async def invoke(ctx: RequestContext, handler: Handler) -> Response:
+    """Authenticate as the spec says, run the handler, render every error the server's way."""
+    try:
+        if ctx.operation.security is not None and not ctx.operation.deferred_auth:
+            ctx.authenticate()
+        return await handler(ctx)
+    except RagflowError as err:
+        return err.response()
+    except Exception as exc:  # the server's global handler: never a traceback on the wire
+        log.exception("unexpected error in %s", ctx.operation.operation_id)
+        ctx.state.unexpected.append(exc)
+        return render_unexpected(exc)
+
+
+def build_routes(
+    state: EmulatorState, operations: Iterable[Operation], handlers: Mapping[str, Handler]
+) -> list[BaseRoute]:
+    """One Starlette route per path; literal paths before templated ones so they win."""
+    by_path: dict[str, dict[str, tuple[Operation, Handler]]] = {}
+    for op in operations:
+        by_path.setdefault(op.path, {})[op.method] = (op, handlers[op.operation_id])
+    ordered = sorted(by_path, key=lambda p: (p.count("{"), p))
+    return [Route(path, OperationEndpoint(state, by_path[path])) for path in ordered]
+
+
+class TrailingSlashMiddleware:
+    """Flask with strict_slashes off: `/api/v1/chats/` is `/api/v1/chats` (no redirect)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            if len(path) > 1 and path.endswith("/"):
+                scope = dict(scope)
+                scope["path"] = path.rstrip("/") or "/"
+        await self.app(scope, receive, send)
+
+
+async def timed(ctx: RequestContext, call_next: Next) -> Response:
+    """Interceptor that logs method, path, operationId, code and duration."""
+    started = time.perf_counter()
+    response = await call_next(ctx)
+    code = getattr(response, "code", None)
+    log.info(
+        "%s %s %s code=%s status=%s %.1fms",
+        ctx.request.method,
+        ctx.request.url.path,
+        ctx.operation.operation_id,
+        "-" if code is None else code,
+        response.status_code,
+        (time.perf_counter() - started) * 1000,
+    )
+    return response

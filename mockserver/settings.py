@@ -1,0 +1,65 @@
+"""Emulator settings: one frozen object passed to `create_app`, filled from the CLI or by tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+DEFAULT_API_KEY = "ragflow-mock-key"
+DEFAULT_PORT = 9380
+
+ProgressionName = Literal["immediate", "polls", "seconds", "fail"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that shapes one emulator instance. Use `Settings.for_tests()` / `for_serve()`."""
+
+    api_keys: tuple[str, ...] = (DEFAULT_API_KEY,)
+    """API keys accepted on `/api/v1`; each key gets its own tenant."""
+    world: str | None = None
+    """World to seed at start: a name in `fixtures/worlds/` (without `.yaml`), a path, or None."""
+    timezone: str = "Asia/Shanghai"
+    """The server's local zone; `*_date` fields show local wall-clock time labelled GMT, as RAGFlow does."""
+    id_seed: int | None = None
+    """Seed for deterministic ids (golden transcripts, snapshots); None for real random ids."""
+    virtual_clock: bool = False
+    """Use a virtual clock (sleeps return at once and advance time) instead of the real one."""
+    progression: str = "immediate"
+    """Default parse progression spec: `immediate`, `polls:N`, `seconds:T`, `fail:P[:message]`."""
+    stream_tokens_per_second: float = 0.0
+    """Streaming pace in tokens per second; 0 streams as fast as possible."""
+    stream_first_token_delay: float = 0.0
+    """Delay before the first answer frame, in seconds."""
+    max_content_length: int = 1024 * 1024 * 1024
+    """Request body limit (RAGFlow's MAX_CONTENT_LENGTH, 1 GiB); larger bodies get the 413 repr error."""
+    strict_tenant_isolation: bool = True
+    """Refuse cross-tenant access the real server allows (document upload, chatbot ids); see docs/quirks.md."""
+    cors_origins: tuple[str, ...] = ("*",)
+    """Allowed CORS origins (`*` = any)."""
+    admin_enabled: bool = True
+    """Serve the `/_emulator/*` control plane."""
+    admin_key: str | None = None
+    """If set, the control plane requires `Authorization: Bearer <admin_key>`."""
+    request_log: bool = False
+    """Log one line per request (method, path, operationId, code, duration)."""
+    extra: dict[str, str] = field(default_factory=dict)
+    """Free-form options for families (documented where used)."""
+
+    @classmethod
+    def for_tests(cls, **overrides: object) -> Settings:
+        """Instant everything, deterministic ids, virtual clock."""
+        base = cls(id_seed=1, virtual_clock=True, progression="immediate")
+        return replace(base, **overrides)  # type: ignore[arg-type]
+
+    @classmethod
+    def for_serve(cls, **overrides: object) -> Settings:
+        """Human pace: parsing takes a few seconds, answers stream like a person reading."""
+        base = cls(
+            world="demo",
+            progression="seconds:4",
+            stream_tokens_per_second=25.0,
+            stream_first_token_delay=0.4,
+            request_log=True,
+        )
+        return replace(base, **overrides)  # type: ignore[arg-type]

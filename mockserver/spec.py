@@ -1,0 +1,89 @@
+"""Loads the OpenAPI documents and extracts the operations the emulator must serve."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mockserver.paths import openapi_dir
+
+SPEC_FILES = ("ragflow.yaml", "legacy.yaml", "accounts.yaml", "admin.yaml")
+"""Documents that make up the routing table, in order; missing ones are skipped."""
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader when PyYAML has it (several times faster start-up)."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the contract: method + path, bound to a handler by `operation_id`."""
+
+    operation_id: str
+    method: str
+    path: str
+    security: str | None
+    deferred_auth: bool
+    tags: tuple[str, ...]
+    document: str
+
+    @property
+    def starlette_path(self) -> str:
+        """The path in Starlette syntax (identical placeholders, `{name}`)."""
+        return self.path
+
+
+@functools.cache
+def load_document(path: Path) -> dict[str, Any]:
+    """Parse one YAML document (cached per path)."""
+    with path.open("rb") as fh:
+        data = yaml.load(fh, Loader=_Loader)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: not an OpenAPI document")
+    return data
+
+
+def _security_of(op: dict[str, Any], doc: dict[str, Any]) -> str | None:
+    security = op.get("security", doc.get("security", []))
+    for requirement in security or []:
+        for name in requirement:
+            return str(name)
+    return None
+
+
+def operations_of(path: Path) -> list[Operation]:
+    """All operations declared in one document."""
+    doc = load_document(path)
+    found: list[Operation] = []
+    for url, item in (doc.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            found.append(
+                Operation(
+                    operation_id=str(op["operationId"]),
+                    method=method.upper(),
+                    path=str(url),
+                    security=_security_of(op, doc),
+                    deferred_auth=bool(op.get("x-ragflow-deferred-auth", False)),
+                    tags=tuple(op.get("tags", ())),
+                    document=path.name,
+                )
+            )
+    return found
+
+
+def load_operations(directory: Path | None = None, files: tuple[str, ...] = SPEC_FILES) -> list[Operation]:
+    """Every operation of every routing document present in `directory`."""
+    base = directory or openapi_dir()
+    ops: list[Operation] = []
+    for name in files:
+        candidate = base / name
+        if candidate.is_file():
+            ops.extend(operations_of(candidate))
+    return ops

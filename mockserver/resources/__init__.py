@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 from mockserver.errors import PythonError
@@ -64,12 +65,17 @@ async def pending_operation(ctx: RequestContext) -> Response:
     )
 
 
+FAMILY_MODULES: tuple[str, ...] = (
+    # one line per family module exposing `HANDLERS = {operationId: handler}`
+    "mockserver.resources.datasets",
+)
+
+
 def collect_handlers() -> dict[str, Handler]:
     """operationId → handler for every family, with the pending handler for `PENDING`."""
-    from mockserver.resources import datasets
-
     handlers: dict[str, Handler] = dict.fromkeys(PENDING, pending_operation)
-    for family in (datasets,):
+    for module_name in FAMILY_MODULES:
+        family = importlib.import_module(module_name)
         overlap = PENDING & family.HANDLERS.keys()
         if overlap:
             raise RuntimeError(f"{family.__name__} implements pending operations: {sorted(overlap)}")

@@ -108,10 +108,7 @@ def load_spec() -> dict[str, Any]:
 def operations() -> list[tuple[str, str, dict[str, Any]]]:
     spec = load_spec()
     return [
-        (path, method, op)
-        for path, item in spec["paths"].items()
-        for method, op in item.items()
-        if method in METHODS
+        (path, method, op) for path, item in spec["paths"].items() for method, op in item.items() if method in METHODS
     ]
 
 

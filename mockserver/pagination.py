@@ -67,8 +67,7 @@ def order_records(
     if orderby not in known:
         raise PythonError("AttributeError", f"type object '{model_name}' has no attribute '{orderby}'")
 
-    def key(record: T) -> tuple[int, Any]:
-        value = columns(record)[orderby]
+    def value_key(value: Any) -> tuple[int, Any]:
         if value is None:
             return (0, "")
         if isinstance(value, str):
@@ -77,7 +76,10 @@ def order_records(
             return (1, value)
         return (1, str(value))
 
+    # Ties keep insertion order (newest last), so `desc` lists the newest of equal rows first.
+    keyed = [(value_key(columns(r)[orderby]), seq, r) for seq, r in enumerate(records)]
     try:
-        return sorted(records, key=key, reverse=desc)
+        keyed.sort(key=lambda item: (item[0], item[1]), reverse=desc)
     except TypeError:  # mixed column types: fall back to text order
-        return sorted(records, key=lambda r: str(columns(r)[orderby]), reverse=desc)
+        keyed.sort(key=lambda item: (str(item[0][1]), item[1]), reverse=desc)
+    return [record for _, _, record in keyed]

@@ -1,0 +1,48 @@
+"""The command line: help, routes, serve settings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from mockserver.cli import build_parser, main, settings_from_args
+from mockserver.settings import DEFAULT_API_KEY
+
+
+def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "serve" in out and "routes" in out and DEFAULT_API_KEY in out
+
+
+def test_serve_help_documents_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = capsys.readouterr().out
+    assert "--port" in out and "9380" in out and "--api-key" in out and "--world" in out
+
+
+def test_routes_lists_every_operation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["routes"]) == 0
+    out = capsys.readouterr().out
+    assert "createDataset" in out and "built" in out
+
+
+def test_serve_settings_from_flags() -> None:
+    args = build_parser().parse_args(
+        ["serve", "--api-key", "a", "--api-key", "b", "--world", "none", "--tokens-per-second", "0", "--no-admin"]
+    )
+    settings = settings_from_args(args)
+    assert settings.api_keys == ("a", "b")
+    assert settings.world is None
+    assert settings.stream_tokens_per_second == 0 and settings.stream_first_token_delay == 0
+    assert not settings.admin_enabled
+    defaults = settings_from_args(build_parser().parse_args(["serve"]))
+    assert defaults.api_keys == (DEFAULT_API_KEY,) and defaults.world == "demo"
+
+
+def test_python_dash_m_works() -> None:
+    out = subprocess.run([sys.executable, "-m", "mockserver", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("ragflow-mockserver ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,22 @@ def test_schemathesis_loads_every_operation() -> None:
     assert sorted(loaded) == sorted(CONTRACT)
 
 
+def test_links_form_a_valid_state_machine() -> None:
+    schema = schemathesis.openapi.from_path(str(SPEC_PATH))
+    schema.as_state_machine()  # raises InvalidStateMachine if a link is broken
+    linked = {
+        op["operationId"]: sorted(
+            link["operationId"] for response in op["responses"].values() for link in response.get("links", {}).values()
+        )
+        for _, _, op in operations()
+    }
+    assert {"uploadDocuments", "updateDataset"} <= set(linked["createDataset"])
+    assert {"parseDocuments", "listChunks"} <= set(linked["uploadDocuments"])
+    assert "createChatSession" in linked["createChat"]
+    assert "createChatCompletion" in linked["createChatSession"]
+    assert "createAgentCompletion" in linked["createAgentSession"]
+
+
 def test_routing_contract_is_exact() -> None:
     found = by_operation_id()
     assert len(found) == len(operations()), "operationIds must be unique"
@@ -238,3 +255,160 @@ def iter_media_examples() -> list[tuple[str, str, str, Any]]:
 )
 def test_examples_match_their_schemas(operation_id: str, name: str, pointer: str, value: Any) -> None:
     validator_for(pointer).validate(value)
+
+
+def sse_media(operation_id: str) -> tuple[str, dict[str, Any]]:
+    path, method, op = by_operation_id()[operation_id]
+    pointer = f"/paths/{escape(path)}/{method}/responses/200/content/text~1event-stream/x-ragflow-sse-frame"
+    return pointer, op["responses"]["200"]["content"]["text/event-stream"]
+
+
+def parse_events(text: str, prefix: str) -> list[str]:
+    events = [block for block in text.split("\n\n") if block.strip()]
+    assert all(event.startswith(prefix) for event in events), events
+    return [event[len(prefix) :] for event in events]
+
+
+@pytest.mark.parametrize(
+    "operation_id",
+    sorted(oid for oid in SSE_OPERATIONS if "example" in sse_media(oid)[1]),
+)
+def test_sse_examples_match_frame_schema(operation_id: str) -> None:
+    pointer, media = sse_media(operation_id)
+    prefix = media["x-ragflow-sse-prefix"]
+    terminator = media["x-ragflow-sse-terminator"]
+    assert media["example"].endswith("\n\n")
+    events = parse_events(media["example"], prefix)
+    assert prefix + events[-1] == terminator
+    validator = validator_for(pointer)
+    for payload in events[:-1] if events[-1].startswith("[DONE]") else events:
+        validator.validate(json.loads(payload))
+
+
+# Frames quoted from the behaviour reference (one per shape).
+REFERENCE_FRAMES: dict[str, list[dict[str, Any]]] = {
+    "createChatCompletion": [
+        {
+            "code": 0,
+            "message": "",
+            "data": {
+                "answer": "Hi! I'm your assistant, what can I do for you?",
+                "reference": {},
+                "audio_binary": None,
+                "id": None,
+                "session_id": "b01eed84b85611efa0e90242ac120005",
+            },
+        },
+        {
+            "code": 0,
+            "data": {
+                "answer": "I am",
+                "reference": {"chunks": []},
+                "audio_binary": None,
+                "id": "a84c5dd4-97b4-4624-8c3b-974012c8000d",
+                "session_id": "82b0ab2a9c1911ef9d870242ac120006",
+            },
+        },
+        {
+            "code": 0,
+            "data": {
+                "answer": "Sorry! No relevant content was found in the knowledge base!",
+                "reference": {"total": 0, "chunks": [], "doc_aggs": {}},
+                "prompt": "\n\n### Query:\n",
+                "audio_binary": None,
+                "id": "a84c5dd4-97b4-4624-8c3b-974012c8000d",
+                "session_id": "82b0ab2a9c1911ef9d870242ac120006",
+            },
+        },
+        {
+            "code": 500,
+            "message": "'Miss parameter: lang'",
+            "data": {"answer": "**ERROR**: 'Miss parameter: lang'", "reference": []},
+        },
+        {"code": 0, "data": True},
+        {"code": 0, "message": "", "data": True},
+    ],
+    "createAgentCompletion": [
+        {
+            "code": 0,
+            "message": "",
+            "data": {"answer": "*'Retrieval 0'* is running...🕞", "running_status": True},
+        },
+        {
+            "code": 0,
+            "message": "",
+            "data": {
+                "answer": "Hi! I'm your smart assistant. What can I do for you?",
+                "reference": {},
+                "param": [{"key": "lang", "name": "Target Language", "optional": False, "type": "line"}],
+                "id": "31e6091d-88d4-441b-ac65-eae1c055be7b",
+                "session_id": "2987ad3eb85f11efb2a70242ac120005",
+            },
+        },
+        {"code": 500, "message": "boom", "data": {"answer": "**ERROR**: boom", "reference": []}},
+        {"code": 0, "message": "", "data": True},
+    ],
+    "askDatasets": [
+        {"code": 0, "message": "", "data": {"answer": "RAG", "reference": {}}},
+        {"code": 0, "message": "", "data": True},
+    ],
+    "createOpenaiChatCompletion": [
+        {
+            "id": "chatcmpl-3a9c3572f29311efa69751e139332ced",
+            "choices": [
+                {
+                    "delta": {
+                        "content": "**ERROR**: boom",
+                        "role": "assistant",
+                        "function_call": None,
+                        "tool_calls": None,
+                        "reasoning_content": None,
+                    },
+                    "finish_reason": None,
+                    "index": 0,
+                    "logprobs": None,
+                }
+            ],
+            "created": 1740543996,
+            "model": "model",
+            "object": "chat.completion.chunk",
+            "system_fingerprint": "",
+            "usage": None,
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "frame"),
+    [(oid, frame) for oid, frames in REFERENCE_FRAMES.items() for frame in frames],
+)
+def test_reference_frames_validate(operation_id: str, frame: dict[str, Any]) -> None:
+    pointer, _ = sse_media(operation_id)
+    validator_for(pointer).validate(frame)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"code": 0, "data": {"answer": "x"}},
+        {"code": 0, "data": False},
+        {"code": 500, "message": "x", "data": {"answer": "no marker", "reference": []}},
+    ],
+)
+def test_malformed_chat_frames_are_rejected(frame: dict[str, Any]) -> None:
+    pointer, _ = sse_media("createChatCompletion")
+    assert not validator_for(pointer).is_valid(frame)
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "body"),
+    [
+        ("updateDataset", {"code": 0, "data": None}),
+        ("listDatasets", {"code": 0, "data": [{"id": "x"}]}),
+        ("createDataset", {"code": 0, "data": {}}),
+        ("deleteDatasets", {"code": 102}),
+    ],
+)
+def test_wrong_bodies_are_rejected(operation_id: str, body: dict[str, Any]) -> None:
+    assert not validator_for(json_200_pointer(operation_id)).is_valid(body)

@@ -412,3 +412,33 @@ def test_malformed_chat_frames_are_rejected(frame: dict[str, Any]) -> None:
 )
 def test_wrong_bodies_are_rejected(operation_id: str, body: dict[str, Any]) -> None:
     assert not validator_for(json_200_pointer(operation_id)).is_valid(body)
+
+
+def _walk_schema(node: Any, seen: set[str], found: list[str]) -> None:
+    spec = load_spec()
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref not in seen:
+            seen.add(ref)
+            target: Any = spec
+            for token in ref.removeprefix("#/").split("/"):
+                target = target[token.replace("~1", "/").replace("~0", "~")]
+            _walk_schema(target, seen, found)
+        if node.get("additionalProperties") is False:
+            found.append(str(sorted(node.get("properties", {}))))
+        for value in node.values():
+            _walk_schema(value, seen, found)
+    elif isinstance(node, list):
+        for value in node:
+            _walk_schema(value, seen, found)
+
+
+@pytest.mark.parametrize("operation_id", sorted(CONTRACT))
+def test_response_schemas_allow_extra_fields(operation_id: str) -> None:
+    _, _, op = by_operation_id()[operation_id]
+    found: list[str] = []
+    for response in op["responses"].values():
+        for media in response.get("content", {}).values():
+            _walk_schema(media.get("schema"), set(), found)
+            _walk_schema(media.get("x-ragflow-sse-frame"), set(), found)
+    assert found == []

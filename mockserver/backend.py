@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from mockserver.clock import Clock, RealClock, VirtualClock
 from mockserver.ids import IdFactory
+from mockserver.search import SearchIndex
 from mockserver.settings import Settings
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class TenantBackend:
         self.configured_models: set[str] = set()
         """`model@factory` ids the tenant has an API key for (besides the built-in embedding models)."""
         self.datasets: DatasetStore = DatasetStore(self)
+        self.index: SearchIndex = SearchIndex()
 
 
 class Backends:

@@ -58,6 +58,8 @@ class EmulatorState:
 
     async def call(self, ctx: RequestContext, handler: Handler) -> Response:
         """Run a handler through the interceptor chain (outermost first)."""
+        if not self.interceptors:
+            return await invoke(ctx, handler)
 
         async def innermost(c: RequestContext) -> Response:
             return await invoke(c, handler)

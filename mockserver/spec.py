@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from mockserver.paths import openapi_dir
 
@@ -15,8 +17,7 @@ SPEC_FILES = ("ragflow.yaml", "legacy.yaml", "accounts.yaml", "admin.yaml")
 """Documents that make up the routing table, in order; missing ones are skipped."""
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's loader when PyYAML has it (several times faster start-up)."""
+CACHE_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,11 @@ class Operation:
 @functools.cache
 def load_document(path: Path) -> dict[str, Any]:
     """Parse one YAML document (cached per path)."""
+    import yaml
+
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
     with path.open("rb") as fh:
-        data = yaml.load(fh, Loader=_Loader)
+        data = yaml.load(fh, Loader=loader)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: not an OpenAPI document")
     return data
@@ -55,8 +59,38 @@ def _security_of(op: dict[str, Any], doc: dict[str, Any]) -> str | None:
     return None
 
 
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ragflow-mockserver"
+
+
 def operations_of(path: Path) -> list[Operation]:
-    """All operations declared in one document."""
+    """All operations declared in one document, via a cache keyed by the document's content hash.
+
+    Parsing the full YAML costs ~100 ms; the routing table needs only a few fields per operation, so
+    they are cached as JSON (by SHA-256 of the file) and the YAML is parsed only when the spec changes.
+    """
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw + str(CACHE_VERSION).encode()).hexdigest()[:32]
+    cache = _cache_dir() / f"ops-{path.stem}-{digest}.json"
+    try:
+        rows = json.loads(cache.read_text())
+        return [Operation(**{**row, "tags": tuple(row["tags"])}) for row in rows]
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    found = _parse_operations(path)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
+        with os.fdopen(fd, "w") as fh:
+            json.dump([asdict(op) for op in found], fh)
+        os.replace(tmp, cache)
+    except OSError:  # read-only home: just parse every time
+        pass
+    return found
+
+
+def _parse_operations(path: Path) -> list[Operation]:
     doc = load_document(path)
     found: list[Operation] = []
     for url, item in (doc.get("paths") or {}).items():

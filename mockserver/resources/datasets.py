@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mockserver.catalog import BUILTIN_EMBEDDING_MODELS, is_catalog_embedding
@@ -56,12 +56,12 @@ class Dataset:
     status: str = "1"
 
     def columns(self) -> dict[str, Any]:
-        """Internal column → value (what `orderby` sorts on)."""
-        return asdict(self)
+        """Internal column → value (what `orderby` sorts on); a live view, do not mutate."""
+        return vars(self)
 
     def to_api(self) -> dict[str, Any]:
-        """The 22-key object the API returns, with the dataset rename map applied."""
-        return {_API_RENAMES.get(k, k): copy.deepcopy(v) for k, v in asdict(self).items()}
+        """The 22-key object the API returns, with the dataset rename map applied (for serialising)."""
+        return {_API_RENAMES.get(k, k): v for k, v in vars(self).items()}
 
 
 DATASET_COLUMNS = frozenset(f.name for f in fields(Dataset))

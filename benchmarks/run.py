@@ -136,7 +136,7 @@ def main() -> int:
     results: dict[str, list[float]] = {"emulator": [], "bare": []}
     servers = {name: (port := free_port(), start_server(name, port)) for name in results}
     try:
-        for name, (port, _) in servers.items():  # warm-up
+        for port, _ in servers.values():  # warm-up
             measure(port, 0.5, 4)
         for _ in range(args.rounds):
             for name, (port, _) in servers.items():

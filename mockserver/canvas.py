@@ -90,11 +90,17 @@ RunEvent = Step | Notice
 
 
 class CanvasFailure(Exception):
-    """An exception inside a run: the server reports `str(e)` in a code-500 frame or as an error text."""
+    """An exception inside a run: `message` is the server's `str(e)`, `python_error()` its crash reply."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, text: str, exc_class: str = "Exception") -> None:
+        super().__init__(text)
+        self.text = text
+        self.exc_class = exc_class
+        self.message = repr(text) if exc_class == "KeyError" else text
+
+    def python_error(self) -> PythonError:
+        """The code-100 reply when this escapes a handler (`Exception('…')`, `KeyError('…')`)."""
+        return PythonError(self.exc_class, self.text)
 
 
 @dataclass(frozen=True)
@@ -250,7 +256,7 @@ class _Executor:
     def component(self, cid: str) -> Component:
         found = self.canvas.components.get(cid)
         if found is None:
-            raise CanvasFailure(repr(cid))  # the server's KeyError, whose str() is the quoted id
+            raise CanvasFailure(cid, "KeyError")
         return found
 
     def run(self) -> Iterator[RunEvent]:
@@ -273,7 +279,7 @@ class _Executor:
                 break
             if len(canvas.path[-1]) > MAX_SEGMENT:
                 loop = " => ".join(c.split(":")[0] for c in canvas.path[-1][-2:])
-                raise CanvasFailure(f"Too much loops: {loop} => {loop}")
+                raise CanvasFailure(f"Too much loops: {loop} => {loop}", "OverflowError")
             yield from self.prepare(current.downstream)
             ran += 1
         if not canvas.answer:

@@ -39,13 +39,6 @@ PENDING: frozenset[str] = frozenset(
         "deleteChatSessions",
         "updateChatSession",
         "createChatCompletion",
-        "listAgents",
-        "createAgent",
-        "updateAgent",
-        "deleteAgent",
-        "createAgentSession",
-        "listAgentSessions",
-        "deleteAgentSessions",
         "createAgentCompletion",
         "askDatasets",
         "generateSessionRelatedQuestions",
@@ -68,6 +61,8 @@ async def pending_operation(ctx: RequestContext) -> Response:
 FAMILY_MODULES: tuple[str, ...] = (
     # one line per family module exposing `HANDLERS = {operationId: handler}`
     "mockserver.resources.datasets",
+    "mockserver.resources.agents",
+    "mockserver.resources.agent_sessions",
 )
 
 

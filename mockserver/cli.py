@@ -146,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_serve(sub)
     _add_routes(sub)
+    import mockserver.conformance.command  # noqa: F401  (registers `conformance`)
+
     for adder in _EXTRA_COMMANDS:
         adder(sub)
     return parser

@@ -68,6 +68,9 @@ class TenantBackend:
         self.agents: AgentStore = AgentStore(self)
         self.agent_sessions: AgentSessionStore = AgentSessionStore(self)
         self.index: SearchIndex = SearchIndex()
+        from mockserver.resources.tenant_profile import TenantProfile
+
+        self.profile: TenantProfile = TenantProfile(self)
 
 
 class Backends:
@@ -92,6 +95,9 @@ class Backends:
             self.tenants.clear()
             self._tokens.clear()
             self._betas.clear()
+            from mockserver.resources.accounts import AccountStore
+
+            self.accounts: AccountStore = AccountStore(self)
             for key in self.settings.api_keys:
                 tenant = self.create_tenant(derived_id(key), name=key)
                 self.add_token(tenant, key)

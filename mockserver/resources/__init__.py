@@ -61,6 +61,9 @@ async def pending_operation(ctx: RequestContext) -> Response:
 FAMILY_MODULES: tuple[str, ...] = (
     # one line per family module exposing `HANDLERS = {operationId: handler}`
     "mockserver.resources.datasets",
+    "mockserver.resources.accounts",
+    "mockserver.resources.accounts_llm",
+    "mockserver.resources.accounts_system",
     "mockserver.resources.agents",
     "mockserver.resources.agent_sessions",
 )

@@ -14,8 +14,10 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.routing import Router
 
+from mockserver.admin import install_control_plane
 from mockserver.backend import Backends
 from mockserver.context import RequestContext
+from mockserver.docs_page import docs_routes
 from mockserver.resources import PENDING, collect_handlers
 from mockserver.routing import (
     Handler,
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     handlers = collect_handlers()
     check_registry(operations, handlers)
     state = EmulatorState(settings, operations)
+    install_control_plane(state)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -100,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(routes=[], middleware=middleware, lifespan=lifespan)
     app.router = Router(
-        routes=build_routes(state, operations, handlers),
+        routes=[*build_routes(state, operations, handlers), *docs_routes()],
         redirect_slashes=False,
         default=not_found_app,
         lifespan=lifespan,

@@ -66,6 +66,7 @@ FAMILY_MODULES: tuple[str, ...] = (
     "mockserver.resources.accounts_system",
     "mockserver.resources.agents",
     "mockserver.resources.agent_sessions",
+    "mockserver.admin",
 )
 
 

@@ -30,14 +30,6 @@ PENDING: frozenset[str] = frozenset(
         "updateChunk",
         "retrieveChunks",
         "difyRetrieval",
-        "createChat",
-        "deleteChats",
-        "listChats",
-        "updateChat",
-        "createChatSession",
-        "listChatSessions",
-        "deleteChatSessions",
-        "updateChatSession",
         "createChatCompletion",
         "createAgentCompletion",
         "askDatasets",
@@ -61,6 +53,8 @@ async def pending_operation(ctx: RequestContext) -> Response:
 FAMILY_MODULES: tuple[str, ...] = (
     # one line per family module exposing `HANDLERS = {operationId: handler}`
     "mockserver.resources.datasets",
+    "mockserver.resources.chats",
+    "mockserver.resources.sessions",
     "mockserver.resources.accounts",
     "mockserver.resources.accounts_llm",
     "mockserver.resources.accounts_system",

@@ -73,6 +73,11 @@ class TenantBackend:
         self.agents: AgentStore = AgentStore(self)
         self.agent_sessions: AgentSessionStore = AgentSessionStore(self)
         self.index: SearchIndex = SearchIndex()
+        from mockserver.resources.chunks import ChunkStore
+        from mockserver.resources.documents import DocumentStore
+
+        self.documents: DocumentStore = DocumentStore(self)
+        self.chunks: ChunkStore = ChunkStore(self)
         from mockserver.resources.tenant_profile import TenantProfile
 
         self.profile: TenantProfile = TenantProfile(self)

@@ -169,6 +169,8 @@ class SearchIndex:
     """
 
     def __init__(self) -> None:
+        self.created = False
+        """Whether the tenant's chunk index exists (the server creates it on the first parse or chunk)."""
         self._clear()
 
     def _clear(self) -> None:
@@ -195,6 +197,10 @@ class SearchIndex:
         return chunk_id in self._slot_of
 
     # -- writing -------------------------------------------------------------------------------------
+    def create(self) -> None:
+        """Create the (empty) index, as the server does when a tenant first parses a document."""
+        self.created = True
+
     def add(
         self,
         chunk_id: str,
@@ -205,6 +211,7 @@ class SearchIndex:
         questions: Iterable[str] = (),
     ) -> None:
         """Index a chunk (content, important keywords, questions); re-adding an id replaces it."""
+        self.created = True
         available = True
         if chunk_id in self._slot_of:
             available = bool(self._searchable[self._slot_of[chunk_id]])
@@ -275,9 +282,9 @@ class SearchIndex:
 
     def drop_dataset(self, dataset_id: str) -> None:
         """Forget every chunk of a dataset (cascade of a dataset deletion)."""
-        for slot, chunk_id in enumerate(self._chunk_ids):
-            if chunk_id is not None and self._dataset_of[slot] == dataset_id:
-                self.remove(chunk_id)
+        doomed = [cid for slot, cid in enumerate(self._chunk_ids) if cid and self._dataset_of[slot] == dataset_id]
+        for chunk_id in doomed:
+            self.remove(chunk_id)
 
     def set_available(self, chunk_id: str, available: bool) -> None:
         """Include (True) or exclude (False) a chunk from retrieval; keyword listing still sees it."""
@@ -365,6 +372,11 @@ class SearchIndex:
         scored.sort()
         ids = self._chunk_ids
         return [Hit(str(ids[slot]), -neg, term_sim, vec) for neg, slot, term_sim, vec in scored[:top_k]]
+
+    def available_in(self, document_ids: Collection[str], dataset_ids: Collection[str]) -> list[str]:
+        """Ids of the available chunks of these documents within these datasets, in indexing order."""
+        slots = self._slots_of_documents(document_ids, list(dataset_ids)) or set()
+        return [str(self._chunk_ids[s]) for s in sorted(slots) if self._searchable[s]]
 
     def _slots_of_documents(self, document_ids: Collection[str] | None, datasets: list[str]) -> set[int] | None:
         if not document_ids:

@@ -1,0 +1,444 @@
+"""Retrieval: the `retrieve` service other families reuse, its renderers, and the two retrieval handlers."""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from mockserver.catalog import split_model_id
+from mockserver.envelope import EnvelopeResponse, RetCode, json_result_payload, result
+from mockserver.errors import DataError, HttpStatusError, PythonError
+from mockserver.search import STOPWORDS, Hit, highlight, remove_redundant_spaces, tokenize
+
+if TYPE_CHECKING:
+    from starlette.responses import Response
+
+    from mockserver.backend import TenantBackend
+    from mockserver.context import RequestContext
+    from mockserver.routing import Handler
+
+T = TypeVar("T")
+
+NO_CHUNK_FOUND = "No chunk found! Check the chunk status please!"
+RERANK_LIMIT = 64
+"""The server's candidate budget that the block size `L` is derived from."""
+DOCUMENT_FILTER_PAGE_SIZE = 30
+"""With `document_ids`, at most this many chunks come back (and the threshold is 0)."""
+BUILTIN_RERANK_FACTORIES = frozenset({"BAAI", "Youdao", "FastEmbed"})
+BUILTIN_RERANK_MODELS = frozenset({"BAAI/bge-reranker-v2-m3", "maidalun1020/bce-reranker-base_v1"})
+"""Rerank models the server serves locally, so no API key is needed for them."""
+
+
+class ChunkRecord(Protocol):
+    """The chunk-store fields retrieval reads (the server's internal names)."""
+
+    id: str
+    content_with_weight: str
+    doc_id: str
+    kb_id: str
+    docnm_kwd: str
+    important_kwd: list[str]
+    img_id: str
+    position_int: list[list[int]]
+
+
+# -- the service ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RetrievalQuery:
+    """One retrieval, with the server's defaults. `question` may be any JSON value (the server's crashes)."""
+
+    question: Any
+    dataset_ids: list[str]
+    document_ids: list[str] = field(default_factory=list)
+    page: int = 1
+    page_size: int = 30
+    similarity_threshold: float = 0.2
+    vector_similarity_weight: float = 0.3
+    top_k: int = 1024
+    highlight: bool = False
+    rerank_id: Any = None
+    keyword: bool = False
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    """A retrieved chunk: its fields (server names) and scores; `highlight` is None when not produced."""
+
+    id: str
+    content: str
+    document_id: str
+    document_name: str
+    dataset_id: str
+    image_id: str
+    important_keywords: list[str]
+    positions: list[list[int]]
+    similarity: float
+    vector_similarity: float
+    term_similarity: float
+    highlight: str | None = None
+
+
+@dataclass(frozen=True)
+class DocAgg:
+    """Chunks returned per document name (the first document id seen under that name)."""
+
+    doc_name: str
+    doc_id: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    """What a retrieval found: `total` counts the block's candidates above the threshold."""
+
+    total: int
+    chunks: list[ScoredChunk]
+    doc_aggs: list[DocAgg]
+    empty_question: bool = False
+
+
+def candidate_window(page_size: int) -> int:
+    """The block size `L`: 64 rounded to a multiple of `page_size`; 0 for page sizes above 128."""
+    if page_size <= 1:
+        return 1
+    return int(RERANK_LIMIT // page_size + ((RERANK_LIMIT % page_size) / page_size + 0.5)) * page_size
+
+
+def check_rerank_model(tenant: TenantBackend, rerank_id: Any) -> None:
+    """The server's model-bundle lookup for a rerank id: unknown → `LookupError('Model(<id>) not authorized')`."""
+    if not isinstance(rerank_id, str):
+        raise PythonError("AttributeError", f"'{type(rerank_id).__name__}' object has no attribute 'split'")
+    name, factory = split_model_id(rerank_id)
+    configured = {split_model_id(m) for m in tenant.configured_models}
+    if (name, factory) in configured or (factory is None and any(n == name for n, _ in configured)):
+        return
+    if (factory is None or factory in BUILTIN_RERANK_FACTORIES) and name in BUILTIN_RERANK_MODELS:
+        return
+    raise PythonError("LookupError", f"Model({name}) not authorized")
+
+
+def extracted_keywords(question: str) -> str:
+    """Deterministic stand-in for the chat model's keyword extraction (`keyword: true`)."""
+    return ", ".join(dict.fromkeys(t for t in tokenize(question) if t not in STOPWORDS))
+
+
+def retrieve(tenant: TenantBackend, query: RetrievalQuery) -> RetrievalResult:
+    """Run one retrieval the way the server's retriever does (block of `L` candidates, absolute page slice)."""
+    if query.rerank_id:
+        check_rerank_model(tenant, query.rerank_id)
+    question = query.question
+    if query.keyword:
+        if not tenant.llm_id:
+            raise PythonError("LookupError", "Type of chat model is not set.")
+        question = question + extracted_keywords(question) if isinstance(question, str) else question
+    if not question:
+        return RetrievalResult(0, [], [], empty_question=True)
+    window = candidate_window(query.page_size)
+    block_number = _ceil_div(query.page_size * query.page, window)
+    if not isinstance(question, str):
+        raise PythonError("TypeError", "expected string or bytes-like object")
+    if block_number <= 0:
+        raise PythonError("ValueError", "Search does not support negative slicing.")
+    if not tenant.index.created:
+        raise DataError(NO_CHUNK_FOUND)
+    block = _block(tenant, query, question, window, block_number)
+    threshold = 0.0 if query.document_ids else query.similarity_threshold
+    page_size = DOCUMENT_FILTER_PAGE_SIZE if query.document_ids else query.page_size
+    total = sum(1 for _, sim in block if sim >= threshold)
+    picked: list[tuple[Hit, float]] = []
+    for hit, sim in block[(query.page - 1) * query.page_size : query.page * query.page_size]:
+        if sim < threshold:
+            break
+        if len(picked) < page_size:
+            picked.append((hit, sim))
+    chunks = [c for c in (_scored(tenant, hit, sim) for hit, sim in picked) if c is not None]
+    if query.highlight:
+        chunks = _with_highlights(tenant, chunks, block, question)
+    return RetrievalResult(total, chunks, _doc_aggs(chunks))
+
+
+def _ceil_div(numerator: int, denominator: int) -> int:
+    if denominator == 0:
+        raise PythonError("ZeroDivisionError", "division by zero")
+    return math.ceil(numerator / denominator)
+
+
+def _block(
+    tenant: TenantBackend, query: RetrievalQuery, question: str, window: int, block_number: int
+) -> list[tuple[Hit, float]]:
+    """The fetched candidate block, best first, with each hit's final similarity (pagerank added)."""
+    datasets = [d for d in (tenant.datasets.get(i) for i in query.dataset_ids) if d is not None]
+    with_pagerank = any(d.pagerank > 0 for d in datasets)
+    threshold = 0.0 if query.document_ids or with_pagerank else query.similarity_threshold
+    limit = query.top_k if with_pagerank else min(query.top_k, block_number * window)
+    hits = tenant.index.search(
+        question, query.dataset_ids, query.document_ids, query.vector_similarity_weight, threshold, limit
+    )
+    if not hits and query.document_ids:
+        hits = [Hit(cid, 0.0, 0.0, 0.0) for cid in tenant.index.available_in(query.document_ids, query.dataset_ids)]
+    ranked = [(hit, hit.similarity + (_pagerank(tenant, hit.chunk_id) if with_pagerank else 0.0)) for hit in hits]
+    if with_pagerank:
+        ranked.sort(key=lambda pair: -pair[1])
+    start = (block_number - 1) * window
+    return ranked[start : start + window]
+
+
+def _chunk_record(tenant: TenantBackend, chunk_id: str) -> ChunkRecord | None:
+    store = getattr(tenant, "chunks", None)
+    if store is None:
+        return None
+    found: ChunkRecord | None = store.get(chunk_id)
+    return found
+
+
+def _pagerank(tenant: TenantBackend, chunk_id: str) -> float:
+    record = _chunk_record(tenant, chunk_id)
+    return float(getattr(record, "pagerank_fea", 0) or 0)
+
+
+def _scored(tenant: TenantBackend, hit: Hit, similarity: float) -> ScoredChunk | None:
+    record = _chunk_record(tenant, hit.chunk_id)
+    if record is None:
+        return None
+    return ScoredChunk(
+        id=hit.chunk_id,
+        content=record.content_with_weight,
+        document_id=record.doc_id,
+        document_name=record.docnm_kwd,
+        dataset_id=record.kb_id,
+        image_id=record.img_id or "",
+        important_keywords=list(record.important_kwd or []),
+        positions=[list(p) for p in (getattr(record, "position_int", None) or [])],
+        similarity=similarity,
+        vector_similarity=hit.vector_similarity,
+        term_similarity=hit.term_similarity,
+    )
+
+
+def _with_highlights(
+    tenant: TenantBackend, chunks: list[ScoredChunk], block: list[tuple[Hit, float]], question: str
+) -> list[ScoredChunk]:
+    """Every chunk gets `highlight` (its markup, else its content) once any block candidate has one."""
+    marked = {c.id: highlight(c.content, question) for c in chunks}
+    if not any(marked.values()) and not _block_has_highlight(tenant, block, question, set(marked)):
+        return chunks
+    return [replace(c, highlight=remove_redundant_spaces(marked[c.id]) if marked[c.id] else c.content) for c in chunks]
+
+
+def _block_has_highlight(tenant: TenantBackend, block: list[tuple[Hit, float]], question: str, seen: set[str]) -> bool:
+    for hit, _ in block:
+        if hit.chunk_id in seen:
+            continue
+        record = _chunk_record(tenant, hit.chunk_id)
+        if record is not None and highlight(record.content_with_weight, question):
+            return True
+    return False
+
+
+def _doc_aggs(chunks: Iterable[ScoredChunk]) -> list[DocAgg]:
+    counts: dict[str, list[Any]] = {}
+    for chunk in chunks:
+        counts.setdefault(chunk.document_name, [chunk.document_id, 0])[1] += 1
+    ordered = sorted(counts.items(), key=lambda item: -int(item[1][1]))
+    return [DocAgg(name, doc_id, count) for name, (doc_id, count) in ordered]
+
+
+# -- renderers -------------------------------------------------------------------------------------------
+def api_chunk(chunk: ScoredChunk) -> dict[str, Any]:
+    """The `/api/v1/retrieval` chunk object (server renames applied; no `questions`, no `available`)."""
+    data: dict[str, Any] = {
+        "id": chunk.id,
+        "content": chunk.content,
+        "content_ltks": " ".join(tokenize(chunk.content)),
+        "dataset_id": chunk.dataset_id,
+        "document_id": chunk.document_id,
+        "document_keyword": chunk.document_name,
+        "image_id": chunk.image_id,
+        "important_keywords": list(chunk.important_keywords),
+        "positions": [list(p) for p in chunk.positions],
+        "similarity": chunk.similarity,
+        "term_similarity": chunk.term_similarity,
+        "vector_similarity": chunk.vector_similarity,
+    }
+    if chunk.highlight is not None:
+        data["highlight"] = chunk.highlight
+    return data
+
+
+def reference_chunk(chunk: ScoredChunk) -> dict[str, Any]:
+    """The chat `reference` chunk object (§5.1 key order, `url` null)."""
+    return {
+        "id": chunk.id,
+        "content": chunk.content,
+        "document_id": chunk.document_id,
+        "document_name": chunk.document_name,
+        "dataset_id": chunk.dataset_id,
+        "image_id": chunk.image_id,
+        "positions": [list(p) for p in chunk.positions],
+        "url": None,
+        "similarity": chunk.similarity,
+        "vector_similarity": chunk.vector_similarity,
+        "term_similarity": chunk.term_similarity,
+    }
+
+
+def render_doc_aggs(found: RetrievalResult) -> list[dict[str, Any]] | dict[str, Any]:
+    """`doc_aggs` as the server sends it: a list of `{doc_name, doc_id, count}`, or `{}` for an empty question."""
+    if found.empty_question:
+        return {}
+    return [{"doc_name": a.doc_name, "doc_id": a.doc_id, "count": a.count} for a in found.doc_aggs]
+
+
+def render_retrieval(found: RetrievalResult) -> dict[str, Any]:
+    """The `data` of `POST /api/v1/retrieval`."""
+    return {"chunks": [api_chunk(c) for c in found.chunks], "doc_aggs": render_doc_aggs(found), "total": found.total}
+
+
+def render_reference(found: RetrievalResult) -> dict[str, Any]:
+    """A chat answer's `reference`: `{"total", "chunks", "doc_aggs"}` in that order."""
+    return {
+        "total": found.total,
+        "chunks": [reference_chunk(c) for c in found.chunks],
+        "doc_aggs": render_doc_aggs(found),
+    }
+
+
+# -- request parsing ---------------------------------------------------------------------------------------
+def python_convert(kind: Callable[[Any], T], value: Any) -> T:
+    """`int(value)` / `float(value)` on a JSON value, failing with the server's code-100 repr."""
+    try:
+        return kind(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise PythonError(type(exc).__name__, str(exc)) from None
+
+
+def _no_attribute(value: Any, name: str) -> PythonError:
+    return PythonError("AttributeError", f"'{type(value).__name__}' object has no attribute '{name}'")
+
+
+def _parse_retrieval(tenant: TenantBackend, body: Any) -> RetrievalQuery:
+    """The server's checks of `POST /api/v1/retrieval`, in its order."""
+    if not isinstance(body, dict):
+        raise _no_attribute(body, "get")
+    dataset_ids = body.get("dataset_ids")
+    if not dataset_ids:
+        raise DataError("`dataset_ids` is required.")
+    if not isinstance(dataset_ids, list):
+        raise DataError("`dataset_ids` should be a list")
+    datasets = []
+    for dataset_id in dataset_ids:
+        dataset = tenant.datasets.get(dataset_id) if isinstance(dataset_id, str) else None
+        if dataset is None:
+            raise DataError(f"You don't own the dataset {dataset_id}.")
+        datasets.append(dataset)
+    if len({split_model_id(d.embd_id)[0] for d in datasets}) != 1:
+        raise DataError('Datasets use different embedding models."')
+    if "question" not in body:
+        raise DataError("`question` is required.")
+    page = python_convert(int, body.get("page", 1))
+    page_size = python_convert(int, body.get("page_size", 30))
+    document_ids = body.get("document_ids", [])
+    if not isinstance(document_ids, list):
+        raise DataError("`documents` should be a list")
+    owned = _document_ids_of(tenant, [d.id for d in datasets])
+    for document_id in document_ids:
+        if not isinstance(document_id, str) or document_id not in owned:
+            raise DataError(f"The datasets don't own the document {document_id}")
+    return RetrievalQuery(
+        question=body["question"],
+        dataset_ids=[str(i) for i in dataset_ids],
+        document_ids=list(document_ids),
+        page=page,
+        page_size=page_size,
+        similarity_threshold=python_convert(float, body.get("similarity_threshold", 0.2)),
+        vector_similarity_weight=python_convert(float, body.get("vector_similarity_weight", 0.3)),
+        top_k=python_convert(int, body.get("top_k", 1024)),
+        highlight=body.get("highlight") not in ("False", "false"),
+        rerank_id=body.get("rerank_id"),
+        keyword=bool(body.get("keyword", False)),
+    )
+
+
+def _document_ids_of(tenant: TenantBackend, dataset_ids: list[str]) -> set[str]:
+    store = getattr(tenant, "documents", None)
+    if store is None:
+        return set()
+    return {str(doc.id) for dataset_id in dict.fromkeys(dataset_ids) for doc in store.documents_of(dataset_id)}
+
+
+# -- HTTP half ---------------------------------------------------------------------------------------------
+async def retrieve_chunks(ctx: RequestContext) -> Response:
+    """POST /api/v1/retrieval."""
+    query = _parse_retrieval(ctx.tenant, await ctx.json_forced())
+    return result(render_retrieval(retrieve(ctx.tenant, query)))
+
+
+async def dify_retrieval(ctx: RequestContext) -> Response:
+    """POST /api/v1/dify/retrieval (real HTTP statuses; success has no code envelope)."""
+    body = await ctx.json_forced()
+    arguments: Any = body or dict((await ctx.form()).items())
+    missing = [key for key in ("knowledge_id", "query") if not _contains(arguments, key)]
+    if missing:
+        return EnvelopeResponse(
+            json_result_payload(RetCode.ARGUMENT_ERROR.value, f"required argument are missing: {','.join(missing)}; ")
+        )
+    if not isinstance(body, dict):
+        raise _not_subscriptable(body)
+    question, dataset_id = body["query"], body["knowledge_id"]
+    setting = body.get("retrieval_setting", {})
+    if not isinstance(setting, dict):
+        raise _no_attribute(setting, "get")
+    threshold = python_convert(float, setting.get("score_threshold", 0.0))
+    top_k = python_convert(int, setting.get("top_k", 1024))
+    dataset = ctx.tenant.datasets.get(dataset_id) if isinstance(dataset_id, str) else None
+    if dataset is None or dataset.tenant_id != ctx.tenant.tenant_id:
+        raise HttpStatusError(404, "Knowledgebase not found!")
+    query = RetrievalQuery(question, [dataset_id], page_size=top_k, similarity_threshold=threshold, top_k=top_k)
+    try:
+        found = retrieve(ctx.tenant, query)
+    except DataError as err:
+        if err.message != NO_CHUNK_FOUND:
+            raise
+        raise HttpStatusError(404, NO_CHUNK_FOUND) from None
+    except PythonError as err:
+        raise HttpStatusError(500, _exception_text(err)) from None
+    records = [
+        {"content": c.content, "metadata": {}, "score": c.similarity, "title": c.document_name} for c in found.chunks
+    ]
+    return EnvelopeResponse({"records": records})
+
+
+def _contains(container: Any, key: str) -> bool:
+    """Python's `key in container` for any JSON value (`validate_request` on a non-object body)."""
+    if isinstance(container, dict | list | str):
+        return key in container
+    raise PythonError("TypeError", f"argument of type '{type(container).__name__}' is not iterable")
+
+
+def _not_subscriptable(body: Any) -> PythonError:
+    if isinstance(body, list):
+        return PythonError("TypeError", "list indices must be integers or slices, not str")
+    if isinstance(body, str):
+        return PythonError("TypeError", "string indices must be integers")
+    return PythonError("TypeError", f"'{type(body).__name__}' object is not subscriptable")
+
+
+def _exception_text(err: PythonError) -> str:
+    """`str(e)` of the exception behind a code-100 error: the string inside its repr."""
+    head, sep, rest = err.message.partition("(")
+    if sep and head.isidentifier() and rest.endswith(")"):
+        try:
+            text = ast.literal_eval(rest[:-1])
+        except (ValueError, SyntaxError):
+            return err.message
+        return str(text)
+    return err.message
+
+
+HANDLERS: dict[str, Handler] = {
+    "retrieveChunks": retrieve_chunks,
+    "difyRetrieval": dify_retrieval,
+}

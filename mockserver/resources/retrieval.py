@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from mockserver.catalog import split_model_id
-from mockserver.envelope import EnvelopeResponse, RetCode, json_result_payload, result
+from mockserver.envelope import EnvelopeResponse, result
 from mockserver.errors import DataError, HttpStatusError, PythonError
+from mockserver.resources.forced_body import gettable, py_int
+from mockserver.resources.request_args import get, item, require_arguments
 from mockserver.search import STOPWORDS, Hit, highlight, remove_redundant_spaces, tokenize
 
 if TYPE_CHECKING:
@@ -20,8 +22,6 @@ if TYPE_CHECKING:
     from mockserver.context import RequestContext
     from mockserver.routing import Handler
 
-T = TypeVar("T")
-
 NO_CHUNK_FOUND = "No chunk found! Check the chunk status please!"
 RERANK_LIMIT = 64
 """The server's candidate budget that the block size `L` is derived from."""
@@ -30,19 +30,6 @@ DOCUMENT_FILTER_PAGE_SIZE = 30
 BUILTIN_RERANK_FACTORIES = frozenset({"BAAI", "Youdao", "FastEmbed"})
 BUILTIN_RERANK_MODELS = frozenset({"BAAI/bge-reranker-v2-m3", "maidalun1020/bce-reranker-base_v1"})
 """Rerank models the server serves locally, so no API key is needed for them."""
-
-
-class ChunkRecord(Protocol):
-    """The chunk-store fields retrieval reads (the server's internal names)."""
-
-    id: str
-    content_with_weight: str
-    doc_id: str
-    kb_id: str
-    docnm_kwd: str
-    important_kwd: list[str]
-    img_id: str
-    position_int: list[list[int]]
 
 
 # -- the service ---------------------------------------------------------------------------------------
@@ -186,21 +173,13 @@ def _block(
     return ranked[start : start + window]
 
 
-def _chunk_record(tenant: TenantBackend, chunk_id: str) -> ChunkRecord | None:
-    store = getattr(tenant, "chunks", None)
-    if store is None:
-        return None
-    found: ChunkRecord | None = store.get(chunk_id)
-    return found
-
-
 def _pagerank(tenant: TenantBackend, chunk_id: str) -> float:
-    record = _chunk_record(tenant, chunk_id)
-    return float(getattr(record, "pagerank_fea", 0) or 0)
+    record = tenant.chunks.get(chunk_id)
+    return float(record.pagerank_fea or 0) if record is not None else 0.0
 
 
 def _scored(tenant: TenantBackend, hit: Hit, similarity: float) -> ScoredChunk | None:
-    record = _chunk_record(tenant, hit.chunk_id)
+    record = tenant.chunks.get(hit.chunk_id)
     if record is None:
         return None
     return ScoredChunk(
@@ -211,7 +190,7 @@ def _scored(tenant: TenantBackend, hit: Hit, similarity: float) -> ScoredChunk |
         dataset_id=record.kb_id,
         image_id=record.img_id or "",
         important_keywords=list(record.important_kwd or []),
-        positions=[list(p) for p in (getattr(record, "position_int", None) or [])],
+        positions=[list(p) for p in record.position_int or []],
         similarity=similarity,
         vector_similarity=hit.vector_similarity,
         term_similarity=hit.term_similarity,
@@ -232,7 +211,7 @@ def _block_has_highlight(tenant: TenantBackend, block: list[tuple[Hit, float]], 
     for hit, _ in block:
         if hit.chunk_id in seen:
             continue
-        record = _chunk_record(tenant, hit.chunk_id)
+        record = tenant.chunks.get(hit.chunk_id)
         if record is not None and highlight(record.content_with_weight, question):
             return True
     return False
@@ -307,22 +286,17 @@ def render_reference(found: RetrievalResult) -> dict[str, Any]:
 
 
 # -- request parsing ---------------------------------------------------------------------------------------
-def python_convert(kind: Callable[[Any], T], value: Any) -> T:
-    """`int(value)` / `float(value)` on a JSON value, failing with the server's code-100 repr."""
+def py_float(value: Any) -> float:
+    """Python's `float(value)` on a JSON value, failing with the server's code-100 repr."""
     try:
-        return kind(value)
-    except (TypeError, ValueError, OverflowError) as exc:
+        return float(value)
+    except (TypeError, ValueError) as exc:
         raise PythonError(type(exc).__name__, str(exc)) from None
-
-
-def _no_attribute(value: Any, name: str) -> PythonError:
-    return PythonError("AttributeError", f"'{type(value).__name__}' object has no attribute '{name}'")
 
 
 def _parse_retrieval(tenant: TenantBackend, body: Any) -> RetrievalQuery:
     """The server's checks of `POST /api/v1/retrieval`, in its order."""
-    if not isinstance(body, dict):
-        raise _no_attribute(body, "get")
+    body = gettable(body)
     dataset_ids = body.get("dataset_ids")
     if not dataset_ids:
         raise DataError("`dataset_ids` is required.")
@@ -338,8 +312,8 @@ def _parse_retrieval(tenant: TenantBackend, body: Any) -> RetrievalQuery:
         raise DataError('Datasets use different embedding models."')
     if "question" not in body:
         raise DataError("`question` is required.")
-    page = python_convert(int, body.get("page", 1))
-    page_size = python_convert(int, body.get("page_size", 30))
+    page = py_int(body.get("page", 1))
+    page_size = py_int(body.get("page_size", 30))
     document_ids = body.get("document_ids", [])
     if not isinstance(document_ids, list):
         raise DataError("`documents` should be a list")
@@ -353,9 +327,9 @@ def _parse_retrieval(tenant: TenantBackend, body: Any) -> RetrievalQuery:
         document_ids=list(document_ids),
         page=page,
         page_size=page_size,
-        similarity_threshold=python_convert(float, body.get("similarity_threshold", 0.2)),
-        vector_similarity_weight=python_convert(float, body.get("vector_similarity_weight", 0.3)),
-        top_k=python_convert(int, body.get("top_k", 1024)),
+        similarity_threshold=py_float(body.get("similarity_threshold", 0.2)),
+        vector_similarity_weight=py_float(body.get("vector_similarity_weight", 0.3)),
+        top_k=py_int(body.get("top_k", 1024)),
         highlight=body.get("highlight") not in ("False", "false"),
         rerank_id=body.get("rerank_id"),
         keyword=bool(body.get("keyword", False)),
@@ -363,10 +337,7 @@ def _parse_retrieval(tenant: TenantBackend, body: Any) -> RetrievalQuery:
 
 
 def _document_ids_of(tenant: TenantBackend, dataset_ids: list[str]) -> set[str]:
-    store = getattr(tenant, "documents", None)
-    if store is None:
-        return set()
-    return {str(doc.id) for dataset_id in dict.fromkeys(dataset_ids) for doc in store.documents_of(dataset_id)}
+    return {doc.id for dataset_id in dict.fromkeys(dataset_ids) for doc in tenant.documents.documents_of(dataset_id)}
 
 
 # -- HTTP half ---------------------------------------------------------------------------------------------
@@ -378,21 +349,12 @@ async def retrieve_chunks(ctx: RequestContext) -> Response:
 
 async def dify_retrieval(ctx: RequestContext) -> Response:
     """POST /api/v1/dify/retrieval (real HTTP statuses; success has no code envelope)."""
+    await require_arguments(ctx, "knowledge_id", "query")
     body = await ctx.json_forced()
-    arguments: Any = body or dict((await ctx.form()).items())
-    missing = [key for key in ("knowledge_id", "query") if not _contains(arguments, key)]
-    if missing:
-        return EnvelopeResponse(
-            json_result_payload(RetCode.ARGUMENT_ERROR.value, f"required argument are missing: {','.join(missing)}; ")
-        )
-    if not isinstance(body, dict):
-        raise _not_subscriptable(body)
-    question, dataset_id = body["query"], body["knowledge_id"]
-    setting = body.get("retrieval_setting", {})
-    if not isinstance(setting, dict):
-        raise _no_attribute(setting, "get")
-    threshold = python_convert(float, setting.get("score_threshold", 0.0))
-    top_k = python_convert(int, setting.get("top_k", 1024))
+    question, dataset_id = item(body, "query"), item(body, "knowledge_id")
+    setting = get(body, "retrieval_setting", {})
+    threshold = py_float(get(setting, "score_threshold", 0.0))
+    top_k = py_int(get(setting, "top_k", 1024))
     dataset = ctx.tenant.datasets.get(dataset_id) if isinstance(dataset_id, str) else None
     if dataset is None or dataset.tenant_id != ctx.tenant.tenant_id:
         raise HttpStatusError(404, "Knowledgebase not found!")
@@ -409,21 +371,6 @@ async def dify_retrieval(ctx: RequestContext) -> Response:
         {"content": c.content, "metadata": {}, "score": c.similarity, "title": c.document_name} for c in found.chunks
     ]
     return EnvelopeResponse({"records": records})
-
-
-def _contains(container: Any, key: str) -> bool:
-    """Python's `key in container` for any JSON value (`validate_request` on a non-object body)."""
-    if isinstance(container, dict | list | str):
-        return key in container
-    raise PythonError("TypeError", f"argument of type '{type(container).__name__}' is not iterable")
-
-
-def _not_subscriptable(body: Any) -> PythonError:
-    if isinstance(body, list):
-        return PythonError("TypeError", "list indices must be integers or slices, not str")
-    if isinstance(body, str):
-        return PythonError("TypeError", "string indices must be integers")
-    return PythonError("TypeError", f"'{type(body).__name__}' object is not subscriptable")
 
 
 def _exception_text(err: PythonError) -> str:

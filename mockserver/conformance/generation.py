@@ -26,14 +26,38 @@ class GeneratedCase:
     kind: str
 
     @property
-    def negative(self) -> bool:
-        """The body or query was generated outside the schema (path values are strings either way)."""
+    def negative_path(self) -> str | None:
+        """Where the case is invalid (`body.x.y`, `query.page`, `body`), or None if the server must accept it.
+
+        Mutations the server cannot see as errors do not count: headers (the suite sets Authorization itself),
+        path values (strings either way) and unknown query parameters (ignored by every web framework).
+        """
         if self.kind != "negative" or self.case.meta is None:
-            return False
+            return None
         from schemathesis.core.parameters import ParameterLocation
 
         meta = self.case.meta
-        return bool(meta.is_negative_at(ParameterLocation.BODY) or meta.is_negative_at(ParameterLocation.QUERY))
+        mutations = getattr(meta.phase.data, "mutations", ()) or ()
+        for mutation in mutations:
+            location = mutation.parameter_location
+            if location not in (ParameterLocation.BODY, ParameterLocation.QUERY):
+                continue
+            if location == ParameterLocation.QUERY and "additionalProperties" in mutation.keywords:
+                continue
+            steps = [str(step) for step in mutation.path]
+            if location == ParameterLocation.QUERY and mutation.parameter and not steps:
+                steps = [str(mutation.parameter)]
+            return ".".join([location.value, *steps])
+        if not mutations and meta.is_negative_at(ParameterLocation.BODY):
+            return "body"
+        return None
+
+    @property
+    def description(self) -> str:
+        """What schemathesis did to make the case (e.g. which constraint a negative case violates)."""
+        meta = self.case.meta
+        text = getattr(getattr(meta, "phase", None), "data", None)
+        return str(getattr(text, "description", "") or "")
 
 
 def read_budget(config_path: Path | None) -> dict[str, Any]:

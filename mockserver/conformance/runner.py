@@ -113,21 +113,23 @@ class Runner:
             return None
         notes = self.guard.sanitize(op, generated.case)
         request = to_request(generated.case, headers)
-        negative = generated.negative and not notes and not self._reads_as_no_body(op, request)
-        return self.exchange(op, request, negative=negative, kind=generated.kind)
+        where = generated.negative_path
+        negative = where is not None and not notes and not self._reads_as_no_body(op, request)
+        return self.exchange(op, request, negative=negative, kind=generated.kind, why=where or "")
 
     @staticmethod
     def _reads_as_no_body(op: OperationContract, request: SentRequest) -> bool:
-        """An optional body that is not JSON at all is, for the server, no body (which is valid)."""
+        """An optional body that is not JSON, or is falsy JSON, is for the server no body (which is valid)."""
         if op.body_required or not request.body:
             return False
         try:
-            json.loads(request.body)
+            return not json.loads(request.body)
         except (ValueError, UnicodeDecodeError):
             return True
-        return False
 
-    def exchange(self, op: OperationContract, request: SentRequest, *, negative: bool, kind: str) -> Exchange:
+    def exchange(
+        self, op: OperationContract, request: SentRequest, *, negative: bool, kind: str, why: str = ""
+    ) -> Exchange:
         """Send a prepared request, run every check, record failures and created ids."""
         raw = self.target.send(request)
         ex = Exchange(self.contract, op, raw.status, raw.headers, raw.body, negative=negative, request=request)
@@ -140,7 +142,8 @@ class Runner:
             return ex
         curl = request.curl(self.target.base_url)
         for failure in run_checks(ex):
-            result.add_failure(failure.check, failure.message, failure.path, curl)
+            path = why if why and failure.check == "negative_input_rejected" else failure.path
+            result.add_failure(failure.check, failure.message, path, curl)
             if failure.check == "no_server_error":
                 result.server_errors += 1
         self.guard.record(op, ex.envelope, self.path_values(op, request))

@@ -72,13 +72,13 @@ class Target:
         return cls(client, "http://testserver", live=False, app=app)
 
     @classmethod
-    def for_url(cls, base_url: str, timeout: float = 60.0) -> Target:
-        """A server at `base_url` (scheme://host[:port], optional path prefix)."""
+    def for_url(cls, base_url: str, timeout: float = 60.0, *, live: bool = True) -> Target:
+        """A server at `base_url` (scheme://host[:port], optional path prefix); `live=False` for a private one."""
         parsed = urlsplit(base_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError(f"not an http(s) base URL: {base_url!r}")
         client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, follow_redirects=False)
-        return cls(client, base_url, live=True)
+        return cls(client, base_url, live=live)
 
     def send(self, request: SentRequest) -> RawResponse:
         """Send one request and read the whole reply (streams frame by frame, up to `MAX_BODY_BYTES`)."""

@@ -125,24 +125,44 @@ def _history(messages: list[Any]) -> list[dict[str, str]]:
 
 
 def _seed_chats(tenant: TenantBackend, world: World, report: SeedReport) -> None:
-    if not world.chats:
-        return
-    chats = _needs(tenant, "chats", "chats")
-    sessions = _needs(tenant, "sessions", "chat sessions")
     for i, spec in enumerate(world.chats):
+        body: dict[str, Any] = {
+            "name": spec.name,
+            "dataset_ids": [report.datasets[_dataset_name(world, ref)] for ref in spec.datasets],
+        }
+        for key in ("description", "llm", "prompt"):
+            if getattr(spec, key) is not None:
+                body[key] = getattr(spec, key)
         try:
-            chat = chats.seed(
-                name=spec.name,
-                description=spec.description,
-                dataset_ids=[report.datasets[_dataset_name(world, ref)] for ref in spec.datasets],
-                llm=spec.llm,
-                prompt=spec.prompt,
-            )
+            chat = _needs(tenant, "chats", "chats").create(body)
             for session in spec.sessions:
-                sessions.seed(chat, name=session.name, messages=_history(session.messages))
+                seed_chat_session(tenant, chat, session.name, _history(session.messages))
         except RagflowError as err:
             raise WorldError(f"{world.name}: chats[{i}]: {err.message}") from None
         report.chats[spec.name] = chat.id
+
+
+def seed_chat_session(tenant: TenantBackend, chat: Any, name: str, messages: list[dict[str, str]]) -> Any:
+    """A chat session with history; each assistant turn gets the reference retrieval finds for its question."""
+    from mockserver.resources.retrieval import RetrievalQuery, render_reference, retrieve
+
+    session = _needs(tenant, "sessions", "chat sessions").create(chat, name)
+    question = ""
+    for turn in messages:
+        session.message.append({**turn, "id": tenant.ids.message()})
+        if turn["role"] == "user":
+            question = turn["content"]
+            continue
+        query = RetrievalQuery(
+            question=question,
+            dataset_ids=list(chat.kb_ids),
+            page_size=chat.top_n,
+            similarity_threshold=chat.similarity_threshold,
+            vector_similarity_weight=chat.vector_similarity_weight,
+        )
+        found = retrieve(tenant, query) if chat.kb_ids and question else None
+        session.reference.append(render_reference(found) if found else {"chunks": [], "doc_aggs": [], "total": 0})
+    return session
 
 
 def _seed_agents(tenant: TenantBackend, world: World, report: SeedReport) -> None:

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from mockserver.settings import DEFAULT_API_KEY, DEFAULT_PORT, Settings
 
@@ -61,6 +62,22 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     serve.add_argument("--timezone", default=None, help="server local zone for *_date fields (Asia/Shanghai)")
     serve.add_argument("--no-admin", action="store_true", help="disable the /_emulator control plane")
+    serve.add_argument(
+        "--state-file",
+        default=None,
+        metavar="PATH",
+        help="load all state from this JSON snapshot on start (if it exists) and save it there on exit (atomically)",
+    )
+    serve.add_argument(
+        "--reload-world", action="store_true", help="reload the world file when it changes (state is rebuilt)"
+    )
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        dest="cors_origins",
+        metavar="ORIGIN",
+        help="allowed browser origin; repeat for more (default: any origin)",
+    )
     serve.add_argument("--admin-key", default=None, help="require this bearer key on /_emulator")
     serve.add_argument(
         "--log-level",
@@ -92,18 +109,27 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
             overrides["stream_first_token_delay"] = 0.0
     if args.timezone is not None:
         overrides["timezone"] = args.timezone
+    if getattr(args, "cors_origins", None):
+        overrides["cors_origins"] = tuple(args.cors_origins)
     return replace(settings, **overrides)  # type: ignore[arg-type]
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from mockserver import snapshot
     from mockserver.app import create_app, emulator_state
+    from mockserver.seed import WorldReloader
 
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings_from_args(args)
     app = create_app(settings)
     state = emulator_state(app)
+    if args.state_file and Path(args.state_file).exists():
+        snapshot.load(state.backends, args.state_file)
+        print(f"  state restored from {args.state_file}")
+    if args.reload_world and settings.world:
+        state.interceptors.insert(0, WorldReloader(state.backends, settings.world))
     base = f"http://{args.host}:{args.port}"
     print(f"ragflow-mockserver listening on {base}")
     print(f"  API base URL : {base}/api/v1")
@@ -118,7 +144,12 @@ def _serve(args: argparse.Namespace) -> int:
     else:
         print("  every operation of the spec is implemented")
     sys.stdout.flush()
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    finally:
+        if args.state_file:
+            snapshot.save(state.backends, args.state_file)
+            print(f"state saved to {args.state_file}")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import json
@@ -175,9 +176,17 @@ def decode_transported_password(value: Any, key: RsaPrivateKey | None) -> str:
 
 
 # -- password hashes ---------------------------------------------------------------------------------
-def hash_password(secret: str) -> str:
-    """werkzeug's `generate_password_hash` default: `scrypt:32768:8:1$<salt16>$<hex128>`."""
-    salt = "".join(secrets.choice(_SALT_CHARS) for _ in range(16))
+def hash_password(secret: str, *, deterministic: bool = False) -> str:
+    """werkzeug's `generate_password_hash` default: `scrypt:32768:8:1$<salt16>$<hex128>`.
+
+    `deterministic` derives the salt from the secret (seeded emulators: same input, same hash, and the
+    memoised scrypt makes repeated registrations in a test run cheap).
+    """
+    if deterministic:
+        digest = hashlib.sha256(secret.encode()).digest()
+        salt = "".join(_SALT_CHARS[b % len(_SALT_CHARS)] for b in digest[:16])
+    else:
+        salt = "".join(secrets.choice(_SALT_CHARS) for _ in range(16))
     return f"scrypt:{_SCRYPT[0]}:{_SCRYPT[1]}:{_SCRYPT[2]}${salt}${_scrypt_hex(secret, salt)}"
 
 
@@ -190,6 +199,7 @@ def check_password(stored: str, secret: str) -> bool:
     return hmac.compare_digest(_scrypt_hex(secret, salt), digest)
 
 
+@functools.lru_cache(maxsize=256)
 def _scrypt_hex(secret: str, salt: str) -> str:
     n, r, p = _SCRYPT
     return hashlib.scrypt(secret.encode(), salt=salt.encode(), n=n, r=r, p=p, maxmem=132 * 1024 * 1024, dklen=64).hex()

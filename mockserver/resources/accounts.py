@@ -149,7 +149,7 @@ class AccountStore:
             id=ids.entity(),
             email=email,
             nickname=nickname,
-            password=hash_password(secret),
+            password=hash_password(secret, deterministic=self.backends.ids.seed is not None),
             access_token=ids.entity(),
             create_time=stamp_ms,
             create_date=stamp_date,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from tests.resources.knowledge import (
     dataset_view,
     doc_view,
     list_docs,
+    make_pdf,
     parse,
     tenant_of,
     upload,
@@ -25,30 +25,6 @@ from tests.resources.knowledge import (
 )
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def _pdf(text: str = "Hello PDF") -> bytes:
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    writer = PdfWriter()
-    page = writer.add_blank_page(width=300, height=300)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
-    )
-    stream = DecodedStreamObject()
-    stream.set_data(f"BT /F1 12 Tf 20 250 Td ({text}) Tj ET".encode())
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -125,10 +101,10 @@ def test_upload_documents_empty_and_long_filenames(client: TestClient, dataset: 
 
 def test_upload_documents_unknown_or_foreign_dataset(client: TestClient, other_client: TestClient) -> None:
     body = upload(client, "nope", ("a.txt", b"x"))
-    assert body == {"code": 100, "data": None, "message": "LookupError(\"Can't find the dataset with ID nope!\")"}
+    assert body == {"code": 100, "data": None, "message": 'LookupError("Can\'t find the dataset with ID nope!")'}
     foreign = create_dataset(other_client, "theirs")
     body = upload(client, foreign["id"], ("a.txt", b"x"))
-    assert body["message"] == f"LookupError(\"Can't find the dataset with ID {foreign['id']}!\")"
+    assert body["message"] == f'LookupError("Can\'t find the dataset with ID {foreign["id"]}!")'
     assert dataset_view(other_client, foreign["id"])["document_count"] == 0
 
 
@@ -162,7 +138,7 @@ def test_upload_documents_fake_pdf_and_image(client: TestClient, dataset: dict[s
     assert body["code"] == 500
     assert body["message"].startswith("x.png: cannot identify image file <_io.BytesIO object at 0x")
     # the failed PDF's bytes stay in storage, so the next `x.pdf` is stored under `x.pdf_`
-    doc = upload_ok(client, dataset["id"], ("x.pdf", _pdf()))[0]
+    doc = upload_ok(client, dataset["id"], ("x.pdf", make_pdf()))[0]
     assert (doc["name"], doc["location"], doc["type"]) == ("x.pdf", "x.pdf_", "pdf")
     assert doc["thumbnail"] == f"thumbnail_{doc['id']}.png"
 
@@ -265,7 +241,10 @@ def test_update_document_meta_fields_and_name(client: TestClient, dataset: dict[
         "code": 101,
         "message": "The name should be less than 128 bytes.",
     }
-    assert _put(client, did, xid, {"name": "doc.md"}) == {"code": 101, "message": "The extension of file can't be changed"}
+    assert _put(client, did, xid, {"name": "doc.md"}) == {
+        "code": 101,
+        "message": "The extension of file can't be changed",
+    }
     assert _put(client, did, xid, {"name": ""})["message"] == "The extension of file can't be changed"
     assert _put(client, did, xid, {"name": 5}) == {
         "code": 100,
@@ -307,7 +286,10 @@ def test_update_document_parser_config_merge(client: TestClient, dataset: dict[s
 
 def test_update_document_chunk_method(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
     did, xid = dataset["id"], doc["id"]
-    assert _put(client, did, xid, {"chunk_method": "foo"}) == {"code": 102, "message": "`chunk_method` foo doesn't exist"}
+    assert _put(client, did, xid, {"chunk_method": "foo"}) == {
+        "code": 102,
+        "message": "`chunk_method` foo doesn't exist",
+    }
     assert _put(client, did, xid, {"chunk_method": "NAIVE"})["message"] == "`chunk_method` NAIVE doesn't exist"
     # same method: OK at once, `enabled` ignored
     assert _put(client, did, xid, {"chunk_method": "naive", "enabled": 0}) == {"code": 0}
@@ -419,7 +401,10 @@ def _delete(client: TestClient, dataset_id: str, body: Any) -> Any:
 def test_delete_documents(client: TestClient, other_client: TestClient, dataset: dict[str, Any]) -> None:
     did = dataset["id"]
     a, b, c = upload_ok(client, did, ("a.txt", b"1"), ("b.txt", b"2"), ("c.txt", b"3"))
-    assert _delete(other_client, did, {"ids": [a["id"]]}) == {"code": 102, "message": f"You don't own the dataset {did}. "}
+    assert _delete(other_client, did, {"ids": [a["id"]]}) == {
+        "code": 102,
+        "message": f"You don't own the dataset {did}. ",
+    }
     assert _delete(client, did, {"ids": [a["id"], "x1"]}) == {"code": 102, "message": "Documents not found: ['x1']"}
     assert list_docs(client, did)["data"]["total"] == 2
     assert _delete(client, did, {"ids": [b["id"], b["id"]]}) == {
@@ -499,7 +484,9 @@ def test_parse_documents_lifecycle_by_polls(client: TestClient, dataset: dict[st
     assert dataset_view(client, did)["chunk_count"] == done["chunk_count"]
 
 
-def test_parse_documents_by_seconds_and_reparse(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+def test_parse_documents_by_seconds_and_reparse(
+    client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]
+) -> None:
     did, xid = dataset["id"], doc["id"]
     tenant = tenant_of(client)
     tenant.documents.set_progression(xid, "seconds:10")
@@ -538,7 +525,10 @@ def test_stop_parsing_documents(client: TestClient, dataset: dict[str, Any], doc
         "code": 102,
         "message": "Can't stop parsing document with progress at 0 or 1",
     }
-    assert _stop(client, did, {"document_ids": ["nope"]}) == {"code": 102, "message": "You don't own the document nope."}
+    assert _stop(client, did, {"document_ids": ["nope"]}) == {
+        "code": 102,
+        "message": "You don't own the document nope.",
+    }
     assert _stop(client, did, {}) == {"code": 102, "message": "`document_ids` is required"}
     tenant_of(client).documents.set_progression(xid, "polls:5")
     parse(client, did, xid)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mockserver import seed
+from mockserver.answers import AnswerEngine, engine_of
 from mockserver.envelope import EnvelopeResponse, result
 from mockserver.errors import NOT_FOUND_MESSAGE, PythonError, RagflowError
 from mockserver.faults import FaultSpec, fault_interceptor, faults_of
@@ -257,11 +258,8 @@ async def create_api_key(ctx: RequestContext) -> Response:
     return result(data)
 
 
-def _answers_engine(ctx: RequestContext) -> Any:
-    engine = ctx.state.extensions.get("answers")
-    if engine is None:
-        raise AdminError("the answers engine is not available in this build", status=501)
-    return engine
+def _answers_engine(ctx: RequestContext) -> AnswerEngine:
+    return engine_of(ctx.state)
 
 
 async def add_scripted_answer(ctx: RequestContext) -> Response:
@@ -276,13 +274,13 @@ async def add_scripted_answer(ctx: RequestContext) -> Response:
         added = engine.script(payload, tenant_id=None if tenant is None else tenant.tenant_id)
     except (ValueError, TypeError) as exc:
         raise AdminError(str(exc)) from None
-    return result(added.to_json() if hasattr(added, "to_json") else added)
+    return result(added.to_json())
 
 
 async def list_scripted_answers(ctx: RequestContext) -> Response:
     """GET /_emulator/answers."""
     engine = _answers_engine(ctx)
-    return result([a.to_json() if hasattr(a, "to_json") else a for a in engine.scripted()])
+    return result([a.to_json() for a in engine.scripted()])
 
 
 async def clear_scripted_answers(ctx: RequestContext) -> Response:
@@ -369,8 +367,9 @@ def install_control_plane(state: EmulatorState) -> None:
     """Attach the journal, fault rules and the configured world to a new app's state."""
     journal_of(state)
     install_faults(state)
-    state.interceptors.extend([journal_interceptor, fault_interceptor])
-    state.interceptors[:] = list(dict.fromkeys(state.interceptors))
+    # the journal is outside the faults so that injected answers are recorded too
+    others = [i for i in state.interceptors if i not in (journal_interceptor, fault_interceptor)]
+    state.interceptors[:] = [*others, journal_interceptor, fault_interceptor]
     if state.settings.world:
         seed.seed_configured_tenants(state.backends, state.settings.world)
 

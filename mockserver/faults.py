@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mockserver.envelope import EnvelopeResponse
-from mockserver.journal import is_control_plane
+from mockserver.journal import caller_tenant_id, is_control_plane
 from mockserver.streaming import DEFAULT_FAULT_MESSAGE as DEFAULT_STREAM_FAULT_MESSAGE
 from mockserver.streaming import StreamFault
 
@@ -162,19 +162,6 @@ def faults_of(state: Any) -> FaultRegistry:
     return registry
 
 
-def caller_tenant_id(ctx: RequestContext) -> str | None:
-    """The tenant a call belongs to, before authentication ran (from the bearer/beta key), if known."""
-    if ctx.identity is not None:
-        return ctx.identity.tenant.tenant_id
-    header = ctx.request.headers.get("authorization") or ""
-    parts = header.split()
-    key = parts[1] if len(parts) == 2 and parts[0].lower() == "bearer" else header.strip()
-    if not key:
-        return None
-    row = ctx.backends.token(key) or ctx.backends.beta_token(key)
-    return None if row is None else row.tenant_id
-
-
 def fault_response(spec: FaultSpec) -> Response:
     """The envelope a replacing rule answers: `{"code":c,"message":m}` with the given HTTP status."""
     code = spec.code if spec.code is not None else 100
@@ -222,9 +209,7 @@ def to_stream_fault(spec: StreamFaultSpec) -> StreamFault:
 
 
 def install(state: Any) -> FaultRegistry:
-    """Attach a fault registry, its interceptor and the stream-fault hook to an app state."""
+    """Attach a fault registry and the stream-fault hook to an app state (the caller places the interceptor)."""
     registry = faults_of(state)
     state.extensions["stream_faults"] = stream_fault_for
-    if fault_interceptor not in state.interceptors:
-        state.interceptors.append(fault_interceptor)
     return registry

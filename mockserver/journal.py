@@ -152,6 +152,19 @@ def is_control_plane(ctx: RequestContext) -> bool:
     return ctx.operation.document == "admin.yaml"
 
 
+def caller_tenant_id(ctx: RequestContext) -> str | None:
+    """The tenant a call belongs to, before authentication ran (from the bearer/beta key), if known."""
+    if ctx.identity is not None:
+        return ctx.identity.tenant.tenant_id
+    header = ctx.request.headers.get("authorization") or ""
+    parts = header.split()
+    key = parts[1] if len(parts) == 2 and parts[0].lower() == "bearer" else header.strip()
+    if not key:
+        return None
+    row = ctx.backends.token(key) or ctx.backends.beta_token(key)
+    return None if row is None else row.tenant_id
+
+
 def journal_of(state: Any) -> Journal:
     """The app's journal (created on first use)."""
     journal: Journal | None = state.extensions.get("journal")
@@ -168,7 +181,7 @@ async def journal_interceptor(ctx: RequestContext, call_next: Next) -> Response:
     at = ctx.state.clock.now()
     response = await call_next(ctx)
     code = getattr(response, "code", None)
-    tenant = ctx.identity.tenant.tenant_id if ctx.identity is not None else None
+    tenant = caller_tenant_id(ctx)
     journal_of(ctx.state).record(
         operation_id=ctx.operation.operation_id,
         method=ctx.request.method,

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
+    from mockserver.answers import AnswerRule
     from mockserver.app import EmulatorState
     from mockserver.backend import TenantBackend
     from mockserver.faults import FaultRule
@@ -157,11 +158,12 @@ class RagflowMock:
         set_parse_progression(self.state.backends, spec, self.tenant)
 
     # -- answers, faults, clock --------------------------------------------------------------------
-    def script_answer(self, answer: str | None = None, **spec: Any) -> Any:
-        """Script the next answer(s) of this tenant's chats and agents (see fixtures/README.md, Answers)."""
-        engine = self.state.extensions.get("answers")
-        if engine is None:
-            raise RuntimeError("the answers engine is not available in this build")
+    def script_answer(self, answer: str | None = None, **spec: Any) -> AnswerRule:
+        """Script an answer of this tenant's chats and agents: `match` (regex), `times`, `chat`, `datasets`,
+        `reference`, `reasoning`, `pacing` (see fixtures/README.md, Answers)."""
+        from mockserver.answers import engine_of
+
+        engine = engine_of(self.state)
         if answer is not None:
             spec["answer"] = answer
         return engine.script(spec, tenant_id=self.tenant_id)
@@ -215,7 +217,7 @@ class RagflowMock:
         faults_of(self.state).clear(self.tenant_id)
         self.journal.clear()
         engine = self.state.extensions.get("answers")
-        if engine is not None and hasattr(engine, "clear_scripted"):
+        if engine is not None:
             engine.clear_scripted(tenant_id=self.tenant_id)
         self.state.backends.drop_tenant(self.tenant_id)
 

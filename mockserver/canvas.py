@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -24,13 +23,22 @@ def _py_type(value: Any) -> str:
     return type(value).__name__
 
 
-def _subscript_error(value: Any) -> PythonError:
-    """What `value["components"]` raises in Python for a DSL that is not an object."""
+def subscript_error(value: Any) -> CanvasFailure:
+    """What `value["key"]` raises in Python when `value` is not an object."""
     if isinstance(value, list):
-        return PythonError("TypeError", "list indices must be integers or slices, not str")
+        return CanvasFailure("list indices must be integers or slices, not str", "TypeError")
     if isinstance(value, str):
-        return PythonError("TypeError", "string indices must be integers, not 'str'")
-    return PythonError("TypeError", f"'{_py_type(value)}' object is not subscriptable")
+        return CanvasFailure("string indices must be integers, not 'str'", "TypeError")
+    return CanvasFailure(f"'{_py_type(value)}' object is not subscriptable", "TypeError")
+
+
+def entry(value: Any, key: str) -> Any:
+    """`value[key]` with Python's failures (KeyError, TypeError) as `CanvasFailure`."""
+    if not isinstance(value, dict):
+        raise subscript_error(value)
+    if key not in value:
+        raise CanvasFailure(key, "KeyError")
+    return value[key]
 
 
 @dataclass
@@ -51,6 +59,8 @@ class Component:
     """Streaming output: cumulative answer steps (Begin, Message, Generate in stream mode)."""
     empty_response: str | None = None
     """Retrieval: its `empty_response` when it found nothing in existing datasets."""
+    query: str = ""
+    """Retrieval: what it searched for."""
 
     def to_dsl(self) -> dict[str, Any]:
         """`{"obj": {...}, "downstream", "upstream", ...}` as the server serialises a component."""
@@ -89,18 +99,18 @@ class Notice:
 RunEvent = Step | Notice
 
 
-class CanvasFailure(Exception):
-    """An exception inside a run: `message` is the server's `str(e)`, `python_error()` its crash reply."""
+class CanvasFailure(PythonError):
+    """An exception raised while loading or running a canvas.
+
+    Uncaught it renders as the server's code-100 crash (`Exception('…')`, `KeyError('…')`); endpoints that catch
+    it report `detail`, Python's `str(e)`, in an error frame or a 102 message.
+    """
 
     def __init__(self, text: str, exc_class: str = "Exception") -> None:
-        super().__init__(text)
+        super().__init__(exc_class, text)
         self.text = text
         self.exc_class = exc_class
-        self.message = repr(text) if exc_class == "KeyError" else text
-
-    def python_error(self) -> PythonError:
-        """The code-100 reply when this escapes a handler (`Exception('…')`, `KeyError('…')`)."""
-        return PythonError(self.exc_class, self.text)
+        self.detail = repr(text) if exc_class == "KeyError" else text
 
 
 @dataclass(frozen=True)
@@ -140,19 +150,25 @@ class Generated:
     pieces: list[str]
     """Cumulative answer texts as the model streams them (last one = the full answer)."""
     cited: str | None = None
-    """The answer with `##i$$` markers inserted (None: no citation step)."""
-    cited_indices: list[int] = field(default_factory=list)
-    """Chunk indices cited, in order of first citation."""
+    """The answer with `##i$$` citation markers (None: no citation step)."""
+    chunks: list[dict[str, Any]] | None = None
+    """Reference chunks to cite instead of the Retrieval components' (a scripted answer's canned chunks)."""
+    tokens_per_second: float | None = None
+    """Pacing override of a scripted answer."""
+    first_token_delay: float | None = None
+    """Pacing override of a scripted answer."""
 
 
 class FlowServices(Protocol):
     """What the executor needs from the rest of the emulator (retrieval and the answer engine)."""
 
     def retrieve(self, query: str, params: RetrievalParams) -> list[dict[str, Any]] | None:
-        """Chunks (API chunk format) for `query`; None when none of the datasets exists."""
+        """Chunks (reference chunk format) for `query`; None when none of the datasets exists."""
 
-    def generate(self, question: str, prompt: str, chunks: list[dict[str, Any]], cite: bool) -> Generated:
-        """A deterministic answer for `question` grounded in `chunks`."""
+    def generate(
+        self, question: str, prompt: str, dataset_ids: list[str], params: RetrievalParams | None, cite: bool
+    ) -> Generated:
+        """A deterministic answer for `question` over the datasets the upstream Retrieval searched."""
 
 
 class Canvas:
@@ -160,18 +176,18 @@ class Canvas:
 
     def __init__(self, dsl: Any) -> None:
         if not isinstance(dsl, dict):
-            raise _subscript_error(dsl)
+            raise subscript_error(dsl)
         if "components" not in dsl:
-            raise PythonError("KeyError", "components")
+            raise CanvasFailure("components", "KeyError")
         raw = dsl["components"]
         if not isinstance(raw, dict):
-            raise PythonError("AttributeError", f"'{_py_type(raw)}' object has no attribute 'items'")
+            raise CanvasFailure(f"'{_py_type(raw)}' object has no attribute 'items'", "AttributeError")
         self.components: dict[str, Component] = {cid: _component(cid, node) for cid, node in raw.items()}
         names = {c.name for c in self.components.values()}
         if "Begin" not in names:
-            raise PythonError("AssertionError", "There have to be an 'Begin' component.")
+            raise CanvasFailure("There have to be an 'Begin' component.", "AssertionError")
         if "Answer" not in names:
-            raise PythonError("AssertionError", "There have to be an 'Answer' component.")
+            raise CanvasFailure("There have to be an 'Answer' component.", "AssertionError")
         self.rest = {k: copy.deepcopy(v) for k, v in dsl.items() if k != "components"}
         self.path: list[list[str]] = _list(dsl.get("path"))
         self.history: list[list[str]] = _list(dsl.get("history"))
@@ -179,6 +195,8 @@ class Canvas:
         self.answer: list[str] = _list(dsl.get("answer"))
         self.reference: list[Any] = _list(dsl.get("reference"))
         self.embed_id: str = str(dsl.get("embed_id") or "")
+        self.generated: Generated | None = None
+        """The last Generate step's answer (pacing overrides for the stream)."""
 
     # -- Begin ---------------------------------------------------------------------------------------
     @property
@@ -186,7 +204,7 @@ class Canvas:
         """The component with id `begin` (the server looks it up by that id)."""
         found = self.components.get("begin")
         if found is None:
-            raise PythonError("KeyError", "begin")
+            raise CanvasFailure("begin", "KeyError")
         return found
 
     def prologue(self) -> str:
@@ -241,188 +259,9 @@ class Canvas:
     # -- running -------------------------------------------------------------------------------------
     def run(self, services: FlowServices, *, stream: bool) -> Iterator[RunEvent]:
         """Continue the flow from where it stopped up to the next Answer component, yielding its steps."""
-        executor = _Executor(self, services, stream)
-        yield from executor.run()
+        from mockserver.canvas_executor import Executor
 
-
-class _Executor:
-    """One `Canvas.run`: walks downstream edges, runs components, ends at the first Answer."""
-
-    def __init__(self, canvas: Canvas, services: FlowServices, stream: bool) -> None:
-        self.canvas = canvas
-        self.services = services
-        self.stream = stream
-
-    def component(self, cid: str) -> Component:
-        found = self.canvas.components.get(cid)
-        if found is None:
-            raise CanvasFailure(cid, "KeyError")
-        return found
-
-    def run(self) -> Iterator[RunEvent]:
-        canvas = self.canvas
-        if canvas.answer:
-            cid = canvas.answer.pop(0)
-            steps = self.run_answer(self.component(cid))
-            canvas.path[-1].append(cid)
-            yield from steps
-            return
-        if not canvas.path:
-            self.execute(canvas.begin)
-            canvas.path.append(["begin"])
-        canvas.path.append([])
-        ran = 0
-        yield from self.prepare(self.component(canvas.path[-2][-1]).downstream)
-        while ran < len(canvas.path[-1]):
-            current = self.component(canvas.path[-1][ran])
-            if not current.downstream:
-                break
-            if len(canvas.path[-1]) > MAX_SEGMENT:
-                loop = " => ".join(c.split(":")[0] for c in canvas.path[-1][-2:])
-                raise CanvasFailure(f"Too much loops: {loop} => {loop}", "OverflowError")
-            yield from self.prepare(current.downstream)
-            ran += 1
-        if not canvas.answer:
-            raise CanvasFailure(NO_INTERACTION)
-        cid = canvas.answer.pop(0)
-        steps = self.run_answer(self.component(cid))
-        canvas.path[-1].append(cid)
-        yield from steps
-
-    def prepare(self, downstream: list[str]) -> Iterator[RunEvent]:
-        segment = self.canvas.path[-1]
-        for cid in downstream:
-            if segment and cid == segment[-1]:
-                continue
-            target = self.component(cid)
-            if target.name == "Answer":
-                self.canvas.answer.append(cid)
-                continue
-            yield Notice(f"*'{self.canvas.display_name(cid)}'* {RUNNING_HINT}")
-            self.execute(target)
-            segment.append(cid)
-
-    # -- inputs ----------------------------------------------------------------------------------------
-    def last_user_message(self) -> str:
-        for role, content, *_ in reversed(self.canvas.history):
-            if role == "user":
-                return str(content)
-        return ""
-
-    def upstream_ran(self, target: Component) -> list[Component]:
-        """Upstream components that ran in the previous or current path segment, latest first."""
-        path = self.canvas.path
-        recent = (path[-2] if len(path) > 1 else []) + path[-1]
-        return [self.component(c) for c in reversed(recent) if c in target.upstream]
-
-    def input_rows(self, target: Component) -> list[str]:
-        """`get_input`: the output of the latest upstream that ran (an Answer upstream: the user's turn)."""
-        for upstream in self.upstream_ran(target):
-            if "answer" in upstream.id.lower() or upstream.name == "Answer":
-                return [self.last_user_message()]
-            return list(upstream.output or [])
-        return []
-
-    # -- components --------------------------------------------------------------------------------------
-    def execute(self, target: Component) -> None:
-        """Run one non-Answer component, storing its output rows (and stream steps)."""
-        if target.name == "Begin":
-            target.output = [self.canvas.prologue()]
-            target.steps = [Step(target.output[0])] if self.stream else None
-        elif target.name == "Retrieval":
-            self.retrieval(target)
-        elif target.name == "Generate":
-            self.generate(target)
-        elif target.name == "Message":
-            messages = [m for m in target.params.get("messages") or [] if isinstance(m, str)]
-            target.output = [messages[0] if messages else ""]
-            target.steps = [Step(target.output[0])] if self.stream else None
-        else:
-            target.output = self.input_rows(target)
-
-    def retrieval(self, target: Component) -> None:
-        rows = self.input_rows(target)
-        params = RetrievalParams.of(target.params)
-        chunks = self.services.retrieve(rows[0] if rows else "", params)
-        target.chunks = list(chunks or [])
-        target.output = [c["content"] for c in target.chunks] or [""]
-        found_nothing = chunks is not None and not target.chunks and bool(params.empty_response.strip())
-        target.empty_response = params.empty_response if found_nothing else None
-
-    def generate(self, target: Component) -> None:
-        chunks: list[dict[str, Any]] = []
-        empty_responses: list[str] = []
-        sources = self.upstream_ran(target)
-        for upstream in sources:
-            if upstream.name == "Retrieval":
-                chunks.extend(upstream.chunks)
-                if upstream.empty_response is not None:
-                    empty_responses.append(upstream.empty_response)
-        prompt = self.render_prompt(target, sources)
-        if empty_responses and not chunks:
-            text = "\n- ".join(empty_responses) or NOTHING_FOUND
-            target.output, target.steps = [text], [Step(text)]
-            return
-        cite = target.params.get("cite", True) is not False and bool(chunks)
-        made = self.services.generate(self.last_user_message(), prompt, chunks, cite)
-        final = made.pieces[-1] if made.pieces else ""
-        steps = [Step(piece) for piece in made.pieces]
-        if cite and made.cited is not None:
-            steps.append(Step(made.cited, _reference(chunks, made.cited_indices)))
-            final = made.cited
-        target.output = [final]
-        target.steps = steps if self.stream else None
-
-    def render_prompt(self, target: Component, sources: list[Component]) -> str:
-        """Fill `{begin@key}`, `{component_id}` and `{input}` references of the prompt template."""
-        prompt = str(target.params.get("prompt") or "")
-        values = {str(q.get("key")): q.get("value", "") for q in self.canvas.inputs() if isinstance(q, dict)}
-        for key, value in values.items():
-            prompt = prompt.replace("{begin@" + key + "}", str(value))
-        for source in sources:
-            prompt = prompt.replace("{" + source.id + "}", "  - " + "\n - ".join(source.output or []))
-        rows = self.input_rows(target)
-        return re.sub(r"\{input\}", lambda _: " - " + "\n - ".join(rows) if rows else "", prompt)
-
-    def run_answer(self, target: Component) -> list[RunEvent]:
-        """The Answer component: stream its input's steps (or rows, cumulatively), or its rows at once."""
-        sources = self.upstream_ran(target)
-        source = sources[0] if sources else None
-        steps: list[Step]
-        if source is not None and ("answer" in source.id.lower() or source.name == "Answer"):
-            rows = [self.last_user_message()]
-            steps = _cumulative(rows)
-        elif source is not None and self.stream and source.steps is not None:
-            steps = list(source.steps)
-            rows = [steps[-1].content] if steps else []
-        else:
-            rows = list(source.output or []) if source is not None else []
-            steps = _cumulative(rows) if self.stream else [Step("\n".join(rows))]
-        post = [p for p in target.params.get("post_answers") or [] if isinstance(p, str)]
-        if post and steps:
-            steps.append(Step(steps[-1].content + post[0], steps[-1].reference))
-            rows = [*rows, post[0]]
-        target.output = rows
-        return list(steps)
-
-
-def _cumulative(rows: list[str]) -> list[Step]:
-    steps, text = [], ""
-    for row in rows:
-        text += row
-        steps.append(Step(text))
-    return steps
-
-
-def _reference(chunks: list[dict[str, Any]], cited: list[int]) -> dict[str, Any]:
-    """A Generate citation step's reference: all chunks, and the cited documents in citation order."""
-    aggs: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for index in cited:
-        if 0 <= index < len(chunks) and chunks[index].get("document_id") not in seen:
-            seen.add(chunks[index].get("document_id", ""))
-            aggs.append({"doc_id": chunks[index].get("document_id"), "doc_name": chunks[index].get("document_name")})
-    return {"chunks": copy.deepcopy(chunks), "doc_aggs": aggs}
+        yield from Executor(self, services, stream).run()
 
 
 def _list(value: Any) -> list[Any]:
@@ -432,14 +271,14 @@ def _list(value: Any) -> list[Any]:
 def _component(cid: str, node: Any) -> Component:
     """Read one `components` entry: `obj.component_name` is required, the rest defaults tolerantly."""
     if not isinstance(node, dict):
-        raise _subscript_error(node)
+        raise subscript_error(node)
     if "obj" not in node:
-        raise PythonError("KeyError", "obj")
+        raise CanvasFailure("obj", "KeyError")
     obj = node["obj"]
     if not isinstance(obj, dict):
-        raise _subscript_error(obj)
+        raise subscript_error(obj)
     if "component_name" not in obj:
-        raise PythonError("KeyError", "component_name")
+        raise CanvasFailure("component_name", "KeyError")
     params = obj.get("params")
     extra = {k: copy.deepcopy(v) for k, v in node.items() if k not in ("obj", "downstream", "upstream")}
     return Component(
@@ -494,4 +333,14 @@ def default_dsl(dataset_ids: list[str], prologue: str = DEFAULT_PROLOGUE) -> dic
     }
 
 
-__all__ = ["Canvas", "CanvasFailure", "FlowServices", "Generated", "Notice", "RetrievalParams", "RunEvent", "Step"]
+__all__ = [
+    "Canvas",
+    "CanvasFailure",
+    "FlowServices",
+    "Generated",
+    "Notice",
+    "RetrievalParams",
+    "RunEvent",
+    "Step",
+    "entry",
+]

@@ -18,11 +18,9 @@ PENDING: frozenset[str] = frozenset(
         "createOpenaiChatCompletion",
         "createOpenaiAgentCompletion",
         "createChatCompletion",
-        "createAgentCompletion",
         "askDatasets",
         "generateSessionRelatedQuestions",
         "createChatbotCompletion",
-        "createAgentbotCompletion",
         "generateRelatedQuestions",
     }
 )
@@ -50,6 +48,7 @@ FAMILY_MODULES: tuple[str, ...] = (
     "mockserver.resources.accounts_system",
     "mockserver.resources.agents",
     "mockserver.resources.agent_sessions",
+    "mockserver.resources.agent_completions",
     "mockserver.admin",
 )
 

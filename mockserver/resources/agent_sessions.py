@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
-from mockserver.canvas import Canvas, CanvasFailure
+from mockserver.canvas import Canvas, entry
 from mockserver.envelope import result
 from mockserver.errors import DataError, PythonError
 from mockserver.pagination import loose_desc, mysql_page, order_records, python_int
@@ -206,17 +206,6 @@ class AgentSessionStore:
 
 
 # -- Begin inputs --------------------------------------------------------------------------------
-def _entry(ele: Any, key: str) -> Any:
-    """`ele[key]` with Python's failures."""
-    if not isinstance(ele, dict):
-        if isinstance(ele, list):
-            raise PythonError("TypeError", "list indices must be integers or slices, not str")
-        raise PythonError("TypeError", f"'{type(ele).__name__}' object is not subscriptable")
-    if key not in ele:
-        raise PythonError("KeyError", key)
-    return ele[key]
-
-
 def _getter(source: Any) -> Callable[[str], Any]:
     """`source.get` for a JSON body or form, crashing like Python for other JSON values."""
     if source is None or hasattr(source, "get"):
@@ -238,9 +227,9 @@ async def apply_session_inputs(canvas: Canvas, body: Any, files: Any) -> None:
     """Validate and set the Begin inputs of a new session (JSON or form values, uploaded files)."""
     get = _getter(body)
     for ele in canvas.inputs():
-        optional = _entry(ele, "optional")
-        kind = _entry(ele, "type")
-        key = _entry(ele, "key")
+        optional = entry(ele, "optional")
+        kind = entry(ele, "type")
+        key = entry(ele, "key")
         upload = files.get(key) if files is not None and kind == "file" else None
         if not optional:
             if kind == "file":
@@ -293,11 +282,8 @@ async def create_agent_session(ctx: RequestContext) -> Response:
     canvas = Canvas(agent.dsl)
     canvas.reset()
     await apply_session_inputs(canvas, body, files)
-    try:
-        for _ in canvas.run(flow_services(ctx.tenant), stream=False):
-            pass
-    except CanvasFailure as failure:
-        raise failure.python_error() from None
+    for _ in canvas.run(flow_services(ctx.state, ctx.tenant), stream=False):
+        pass
     prologue = canvas.prologue()
     session = ctx.tenant.agent_sessions.create(
         agent.id, user_id, [{"role": "assistant", "content": prologue}], canvas.to_dsl()

@@ -1,0 +1,116 @@
+"""Fault rules: response replacement, delay, times, seeded probability, tenant scope and stream faults."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from mockserver.app import emulator_state
+from mockserver.clock import VirtualClock
+from mockserver.faults import FaultRegistry, FaultSpec, faults_of, to_stream_fault
+from mockserver.streaming import DEFAULT_FAULT_MESSAGE, StreamFault
+
+
+def _faults(app: Starlette) -> FaultRegistry:
+    return faults_of(emulator_state(app))
+
+
+def test_replacement_answers_instead_of_the_handler(app: Starlette, client: TestClient) -> None:
+    _faults(app).add({"operation_id": "createDataset", "status": 503, "code": 100, "message": "overloaded"})
+    response = client.post("/api/v1/datasets", json={"name": "kb"})
+    assert (response.status_code, response.json()) == (503, {"code": 100, "message": "overloaded"})
+    assert client.get("/api/v1/datasets").json() == {"code": 0, "data": []}
+
+
+def test_defaults_are_code_100_and_a_generic_message(app: Starlette, client: TestClient) -> None:
+    _faults(app).add({"operation_id": "*", "code": 100})
+    assert client.get("/api/v1/datasets").json() == {"code": 100, "message": "Injected fault"}
+
+
+def test_times_limits_the_firings(app: Starlette, client: TestClient) -> None:
+    rule = _faults(app).add({"operation_id": "listDatasets", "code": 102, "message": "x", "times": 2})
+    codes = [client.get("/api/v1/datasets").json()["code"] for _ in range(3)]
+    assert codes == [102, 102, 0]
+    assert rule.fired == 2
+
+
+def test_delay_only_sleeps_on_the_clock_then_runs_the_handler(app: Starlette, client: TestClient) -> None:
+    clock = emulator_state(app).clock
+    assert isinstance(clock, VirtualClock)
+    before = clock.now()
+    _faults(app).add({"operation_id": "listDatasets", "delay": 7.5})
+    assert client.get("/api/v1/datasets").json() == {"code": 0, "data": []}
+    assert clock.now() - before == pytest.approx(7.5)
+
+
+def test_probability_is_reproducible_with_a_seed() -> None:
+    def pattern() -> list[bool]:
+        registry = FaultRegistry()
+        registry.add({"operation_id": "x", "code": 1, "probability": 0.5, "seed": 42})
+        return [registry.match("x", None) is not None for _ in range(20)]
+
+    first = pattern()
+    assert first == pattern()
+    assert 0 < sum(first) < 20
+
+
+def test_rules_scoped_to_a_tenant_leave_others_alone(
+    app: Starlette, client: TestClient, other_client: TestClient
+) -> None:
+    backends = emulator_state(app).backends
+    tenant = backends.tenant_for_key("ragflow-other-key")
+    assert tenant is not None
+    _faults(app).add({"operation_id": "listDatasets", "code": 102, "message": "x", "tenant_id": tenant.tenant_id})
+    assert client.get("/api/v1/datasets").json()["code"] == 0
+    assert other_client.get("/api/v1/datasets").json()["code"] == 102
+
+
+def test_registry_remove_and_clear() -> None:
+    registry = FaultRegistry()
+    a = registry.add({"operation_id": "x", "code": 1, "tenant_id": "t1"})
+    registry.add({"operation_id": "y", "code": 1})
+    assert registry.remove(a.id) and not registry.remove(a.id)
+    assert registry.clear("t1") == 0
+    assert registry.clear() == 1
+
+
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        ({"operation_id": "x"}, "at least one of status, code, message, delay or stream"),
+        ({"operation_id": "x", "status": 99}, "greater than or equal to 100"),
+        ({"operation_id": "x", "code": 1, "probability": 2}, "less than or equal to 1"),
+        ({"operation_id": "x", "code": 1, "times": 0}, "greater than or equal to 1"),
+        ({"operation_id": "x", "stream": {"kind": "explode"}}, "Input should be 'truncate', 'stall'"),
+        ({"operation_id": "x", "code": 1, "bogus": 1}, "Extra inputs are not permitted"),
+    ],
+)
+def test_invalid_rules_are_refused(spec: dict[str, object], problem: str) -> None:
+    with pytest.raises(ValidationError, match=problem):
+        FaultSpec.model_validate(spec)
+
+
+@pytest.mark.parametrize(
+    ("stream", "expected"),
+    [
+        ({"kind": "truncate", "after_frames": 2}, StreamFault(truncate_after=2)),
+        ({"kind": "stall", "after_frames": 1, "seconds": 3}, StreamFault(stall_before=1, stall_seconds=3)),
+        ({"kind": "disconnect", "after_frames": 4}, StreamFault(disconnect_after=4)),
+        ({"kind": "error"}, StreamFault(error_after=0, error_message=DEFAULT_FAULT_MESSAGE)),
+        ({"kind": "error", "message": "boom"}, StreamFault(error_after=0, error_message="boom")),
+    ],
+)
+def test_stream_specs_become_stream_faults(stream: dict[str, object], expected: StreamFault) -> None:
+    spec = FaultSpec.model_validate({"operation_id": "x", "stream": stream})
+    assert spec.stream is not None
+    assert to_stream_fault(spec.stream) == expected
+
+
+def test_stream_rules_are_only_consumed_by_streams() -> None:
+    registry = FaultRegistry()
+    registry.add({"operation_id": "x", "stream": {"kind": "truncate"}, "times": 1})
+    assert registry.match("x", None) is None
+    assert registry.match("x", None, streaming=True) is not None
+    assert registry.match("x", None, streaming=True) is None

@@ -1,0 +1,156 @@
+"""Text analysis shared by the index, chunking and answers: tokenizer, token counter, stemmer, highlighter."""
+
+from __future__ import annotations
+
+import re
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
+_COUNT_RE = re.compile(
+    rf"'(?:[sdmt]|ll|ve|re)\b|[{_CJK}]| ?[^\W\d_{_CJK}]+| ?\d{{1,3}}| ?[^\s\w]+|\s+",
+    re.IGNORECASE,
+)
+
+_STOPWORD_TEXT = """
+a an the and or but if of to in on at by for from with about into onto over under as is are was were be been being
+am do does did doing have has had having it its this that these those there here i me my we our you your he she they
+them their his her what which who whom whose when where why how can could should would will shall may might must
+please tell give show list find any some all not no nor so than too very just also
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+"""Words the query side drops (the server removes question words and weights stop words near zero)."""
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase word tokens; every CJK character is a token of its own. The one tokenizer of the project."""
+    return _TOKEN_RE.findall(text.lower())
+
+
+def count_tokens(text: str) -> int:
+    """Deterministic stand-in for the server's cl100k token count (chunk/dataset `token_num`, usage)."""
+    total = 0
+    for piece in _COUNT_RE.findall(text):
+        core = piece.strip()
+        if not core or core[0].isdigit():
+            total += 1
+        elif core[0].isalpha() and not _is_cjk(core[0]):
+            total += 1 + (len(core) - 1) // 7
+        elif _is_cjk(core[0]):
+            total += 1
+        else:
+            total += 1 + (len(core) - 1) // 3
+    return total
+
+
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+
+
+def _is_cjk(char: str) -> bool:
+    return _CJK_CHAR.match(char) is not None
+
+
+def stem(token: str) -> str:
+    """A light plural stemmer, so `documents` finds `document` (index and query use the same form)."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 4 and token.endswith("sses"):
+        return token[:-2]
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+_STEMS: dict[str, str] = {}
+
+
+def terms_of(text: str) -> list[str]:
+    """The stemmed tokens of a text, as the index stores them."""
+    if len(_STEMS) > 500_000:
+        _STEMS.clear()
+    cache = _STEMS
+    found = []
+    for token in tokenize(text):
+        stemmed = cache.get(token)
+        if stemmed is None:
+            stemmed = cache[token] = stem(token)
+        found.append(stemmed)
+    return found
+
+
+def query_terms(query: str) -> list[str]:
+    """Stemmed query terms without stop words (all of them when the query is only stop words)."""
+    tokens = tokenize(query)
+    kept = [t for t in tokens if t not in STOPWORDS] or tokens
+    return [stem(t) for t in kept]
+
+
+# -- highlight ---------------------------------------------------------------------------------------
+_SEP = r"[ .?/'\"()!,:;-]"
+_ASCII_WORD = re.compile(r"[`a-zA-Z0-9\s.,':;/\"?<>!()\-]+")
+
+
+def _looks_english(text: str) -> bool:
+    words = [w for w in text.split() if w.strip()]
+    if not words:
+        return False
+    return sum(1 for w in words if _ASCII_WORD.fullmatch(w)) / len(words) > 0.8
+
+
+def _highlight_keywords(query: str) -> list[str]:
+    tokens = tokenize(query)
+    kept = [t for t in tokens if t not in STOPWORDS] or tokens
+    words: dict[str, None] = {}
+    for token in kept:
+        words[token] = None
+        words[stem(token)] = None
+    return list(words)
+
+
+def _fragments(text: str, keywords: list[str]) -> str:
+    """The engine's own fragments: tokenised text around matches, terms in `<em>`, joined by `...`."""
+    wanted = set(keywords) | {stem(k) for k in keywords}
+    tokens = tokenize(text)
+    hits = [i for i, tok in enumerate(tokens) if tok in wanted or stem(tok) in wanted]
+    if not hits:
+        return ""
+    windows: list[list[int]] = []
+    for i in hits:
+        lo, hi = max(0, i - 8), min(len(tokens), i + 9)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
+    matched = set(hits)
+    marked = [f"<em>{tok}</em>" if i in matched else tok for i, tok in enumerate(tokens)]
+    return "...".join(" ".join(marked[lo:hi]) for lo, hi in windows)
+
+
+def highlight(text: str, query: str) -> str:
+    """`<em>` markup of the query terms in `text` as the server's highlighter builds it; "" when none match.
+
+    English-looking text: sentences (split at `.?!;` and newlines) that contain a term, with each term
+    wrapped in `<em>` when it stands between separators, joined by `...`. Otherwise (or when no sentence
+    qualifies) the engine's fragments of the tokenised text.
+    """
+    keywords = _highlight_keywords(query)
+    fragments = _fragments(text, keywords)
+    if not fragments:
+        return ""
+    if not _looks_english(fragments):
+        return fragments
+    flat = re.sub(r"[\r\n]", " ", text)
+    sentences = []
+    for sentence in re.split(r"[.?!;\n]", flat):
+        for word in keywords:
+            sentence = re.sub(
+                rf"(^|{_SEP})({re.escape(word)})({_SEP})", r"\1<em>\2</em>\3", sentence, flags=re.IGNORECASE
+            )
+        if re.search(r"<em>[^<>]+</em>", sentence):
+            sentences.append(sentence)
+    return "...".join(sentences) if sentences else fragments
+
+
+def remove_redundant_spaces(text: str) -> str:
+    """Drop spaces next to punctuation the way the server tidies a highlight before returning it."""
+    text = re.sub(r"([^a-z0-9.,)>]) +([^ ])", r"\1\2", text, flags=re.IGNORECASE)
+    return re.sub(r"([^ ]) +([^a-z0-9.,(<])", r"\1\2", text, flags=re.IGNORECASE)

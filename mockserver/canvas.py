@@ -28,7 +28,7 @@ def subscript_error(value: Any) -> CanvasFailure:
     if isinstance(value, list):
         return CanvasFailure("list indices must be integers or slices, not str", "TypeError")
     if isinstance(value, str):
-        return CanvasFailure("string indices must be integers, not 'str'", "TypeError")
+        return CanvasFailure("string indices must be integers", "TypeError")
     return CanvasFailure(f"'{_py_type(value)}' object is not subscriptable", "TypeError")
 
 

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 PENDING: frozenset[str] = frozenset(
     {
         "createOpenaiChatCompletion",
-        "createOpenaiAgentCompletion",
         "createChatCompletion",
         "askDatasets",
         "generateSessionRelatedQuestions",
@@ -49,6 +48,7 @@ FAMILY_MODULES: tuple[str, ...] = (
     "mockserver.resources.agents",
     "mockserver.resources.agent_sessions",
     "mockserver.resources.agent_completions",
+    "mockserver.resources.openai_agent",
     "mockserver.admin",
 )
 

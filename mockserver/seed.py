@@ -62,7 +62,8 @@ def _seed_dataset(tenant: TenantBackend, world: World, index: int, spec: WorldDa
     for j, doc_spec in enumerate(spec.documents):
         where = f"{world.name}: datasets[{index}].documents[{j}]"
         try:
-            doc = add_document(tenant, dataset, doc_spec.name, world.document_bytes(doc_spec), parse=doc_spec.parse)
+            parse = doc_spec.parse and doc_spec.chunks is None
+            doc = add_document(tenant, dataset, doc_spec.name, world.document_bytes(doc_spec), parse=parse)
             if doc_spec.meta_fields:
                 doc.meta_fields = dict(doc_spec.meta_fields)
             for chunk in doc_spec.chunks or []:

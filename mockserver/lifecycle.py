@@ -137,12 +137,10 @@ class ParseJob:
         lines = list(self.lines)
         elapsed = max(0.0, now - self.started_at)
         for index, (threshold, text) in enumerate(_STEPS):
-            if index >= len(lines) and reached >= threshold and not phase.failed:
+            if index >= len(lines) and reached >= threshold:
                 body = text.format(chunks=self.chunk_total, embed=elapsed * 0.3)
                 lines.append(f"{stamp} {'' if index == 0 else prefix}{body}")
         if phase.failed and not any("[ERROR]" in line for line in lines):
-            if not lines:
-                lines.append(f"{stamp} {_STEPS[0][1]}")
             message = self.progression.message if isinstance(self.progression, FailAt) else DEFAULT_FAILURE
             lines.append(f"{stamp} {prefix}[ERROR]{message}")
         elif phase.finished:

@@ -26,7 +26,7 @@ def decode_delimiter(raw: Any) -> str:
     """The stored delimiter (`"\\\\n"`: backslash + n) as the server reads it: escapes decoded."""
     text = raw if isinstance(raw, str) and raw else DEFAULT_DELIMITER
     try:
-        return codecs.decode(text.encode("latin-1", "backslashreplace"), "unicode_escape").encode("latin-1").decode()
+        return codecs.decode(text.encode("utf-8"), "unicode_escape").encode("latin-1").decode("utf-8")
     except (UnicodeError, ValueError):
         return text
 
@@ -83,7 +83,7 @@ def naive_merge(sections: list[Section], chunk_token_num: int, delimiter: str) -
                 tokens[-1] += size
             if fragment.strip():
                 _add_box(boxes[-1], _box(section))
-    return [Piece(t, b) for t, b in zip(texts, boxes, strict=True) if t.strip()]
+    return [Piece(t.strip(), b) for t, b in zip(texts, boxes, strict=True) if t.strip()]
 
 
 _QA_LABEL = re.compile(r"^(问题|答案|回答|user|assistant|Q|A|Question|Answer|问|答)[\t:： ]+", re.IGNORECASE)

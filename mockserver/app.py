@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Router
 
 from mockserver.admin import install_control_plane
+from mockserver.answers import engine_of
 from mockserver.backend import Backends
 from mockserver.context import RequestContext
 from mockserver.docs_page import docs_routes
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     check_registry(operations, handlers)
     state = EmulatorState(settings, operations)
     install_control_plane(state)
+    engine_of(state)  # scripted answers from fixtures/answers, before the first request
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -15,12 +15,6 @@ if TYPE_CHECKING:
 
 PENDING: frozenset[str] = frozenset(
     {
-        "createOpenaiChatCompletion",
-        "createChatCompletion",
-        "askDatasets",
-        "generateSessionRelatedQuestions",
-        "createChatbotCompletion",
-        "generateRelatedQuestions",
     }
 )
 """Operations of the spec whose family is not built yet: answered by `pending_operation`."""
@@ -42,6 +36,9 @@ FAMILY_MODULES: tuple[str, ...] = (
     "mockserver.resources.chunk_handlers",
     "mockserver.resources.chats",
     "mockserver.resources.sessions",
+    "mockserver.resources.chat_completions",
+    "mockserver.resources.openai_chat",
+    "mockserver.resources.related_questions",
     "mockserver.resources.accounts",
     "mockserver.resources.accounts_llm",
     "mockserver.resources.accounts_system",

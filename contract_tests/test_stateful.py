@@ -24,7 +24,6 @@ CHAINS = [
 ]
 
 
-
 def test_stateful_walk_conforms(runner: Runner) -> None:
     """Every request of the walk passes every check (known deviations aside)."""
     if runner.options.read_only:

@@ -18,7 +18,9 @@ SSE_OPERATIONS = [op.operation_id for op in load_contract(default_spec()).ordere
 
 
 @pytest.fixture(scope="module")
-def streamed(pytestconfig: pytest.Config, live_target: tuple[str, str] | None) -> Iterator[tuple[Runner, list[Exchange]]]:
+def streamed(
+    pytestconfig: pytest.Config, live_target: tuple[str, str] | None
+) -> Iterator[tuple[Runner, list[Exchange]]]:
     """The walk, then each SSE operation once with `stream: true` — the emulator on a real socket."""
     options = make_options(pytestconfig, max_examples=0)
     if live_target is not None:

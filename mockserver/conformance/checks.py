@@ -129,7 +129,11 @@ def _schema_failure(ex: Exchange, check: str, pointers: list[str]) -> Failure | 
 def no_server_error(ex: Exchange) -> Failure | None:
     """No 5xx unless the operation documents that status."""
     if ex.status >= 500 and not _documented(ex):
-        return Failure("no_server_error", f"HTTP {ex.status} is not documented for {ex.operation.operation_id}")
+        return Failure(
+            "no_server_error",
+            f"HTTP {ex.status} is not documented for {ex.operation.operation_id}",
+            ex.media_type or "-",
+        )
     return None
 
 

@@ -83,9 +83,16 @@ class LinkWalker:
 
     def walk(self) -> None:
         """Start at each create operation (no path parameters), in spec order."""
-        for op in self.runner.contract.ordered():
+        ordered = self.runner.contract.ordered()
+        for op in ordered:
             if op.creates:
                 self.step(op, {}, {}, {}, 0)
+        # Second pass: creations under a parent no link leads to (e.g. an agent found by listing agents).
+        for op in ordered:
+            if op.method == "POST" and op.operation_id.startswith("create") and op.path_parameters:
+                pinned = self.runner.pinned(op)
+                if pinned and not self.visits.get(op.operation_id):
+                    self.step(op, pinned, {}, {}, 1)
 
     def _case(self, op: OperationContract, path: dict[str, str], query: dict[str, Any], body: dict[str, Any]) -> Any:
         operation = self.runner.schemathesis_operation(op)
@@ -135,11 +142,34 @@ class LinkWalker:
         if op.operation_id == "parseDocuments" and runner.target.live:
             self._wait_for_parsing(path)
         sent_path = runner.path_values(op, ex.request) if ex.request else dict(path)
+        if op.method == "GET":
+            self._collect_items(op, ex)
         if not runner.guard.may_use(op, sent_path):
             return ex
         for link in op.links:
             self._follow(link, ex, sent_path, case.body, depth)
         return ex
+
+    def _collect_items(self, op: OperationContract, ex: Exchange) -> None:
+        """A listed collection names items of `<path>/{param}` operations (REST shape); on a live server only
+        items carrying the run prefix (created by this run) are taken."""
+        runner = self.runner
+        data = ex.envelope.get("data") if ex.envelope else None
+        items = data if isinstance(data, list) else []
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            label = item.get("name") or item.get("title")
+            if runner.target.live and not (isinstance(label, str) and label.startswith(runner.guard.prefix)):
+                continue
+            for other in runner.contract.operations.values():
+                rest = other.path[len(op.path) :] if other.path.startswith(op.path + "/{") else ""
+                param = rest[2 : rest.index("}")] if rest else ""
+                if param and (other.operation_id, param) not in runner.pool:
+                    runner.pool[(other.operation_id, param)] = item["id"]
+                    if runner.target.live:
+                        runner.guard.owned.add(item["id"])
+            return
 
     def _follow(self, link: Link, ex: Exchange, path: dict[str, str], request_body: Any, depth: int) -> None:
         runner = self.runner

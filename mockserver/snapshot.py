@@ -137,9 +137,10 @@ class Decoder:
             if factory is None:
                 raise SnapshotError(f"unknown defaultdict factory {value['__defaultdict__']!r}")
             return defaultdict(factory, self._pairs(value["items"]))
-        for tag, build in (("__counter__", Counter), ("__dict__", dict)):
-            if tag in value:
-                return build(self._pairs(value[tag]))
+        if "__counter__" in value:
+            return Counter(dict(self._pairs(value["__counter__"])))
+        if "__dict__" in value:
+            return dict(self._pairs(value["__dict__"]))
         for tag, make in (("__tuple__", tuple), ("__set__", set), ("__frozenset__", frozenset)):
             if tag in value:
                 return make(self.decode(v) for v in value[tag])

@@ -1,0 +1,39 @@
+"""SSE frames byte for byte: prefix, JSON style (insertion order, spaced separators, raw UTF-8), blank line."""
+
+from __future__ import annotations
+
+from mockserver import sse
+
+
+def test_frame_is_data_colon_json_blank_line() -> None:
+    payload = {"code": 0, "data": {"answer": "héllo ✓", "reference": {}, "audio_binary": None}}
+    expected = 'data:{"code": 0, "data": {"answer": "héllo ✓", "reference": {}, "audio_binary": null}}\n\n'
+    assert sse.frame(payload) == expected.encode("utf-8")
+
+
+def test_frame_keeps_insertion_order_and_python_floats() -> None:
+    assert sse.frame({"z": 1, "a": 0.1 + 0.2, "m": True}) == b'data:{"z": 1, "a": 0.30000000000000004, "m": true}\n\n'
+
+
+def test_frame_spaced_and_terminators() -> None:
+    assert sse.frame_spaced({"a": 1}) == b'data: {"a": 1}\n\n'
+    assert sse.DONE == b"data:[DONE]\n\n"
+    assert sse.DONE_SPACED == b"data: [DONE]\n\n"
+
+
+def test_parse_splits_frames_that_join_back() -> None:
+    raw = sse.frame({"a": 1}) + sse.frame({"text": "two\nlines"}) + sse.DONE
+    frames = sse.parse(raw)
+    assert len(frames) == 3
+    assert b"".join(frames) == raw
+    assert sse.payloads(raw) == [{"a": 1}, {"text": "two\nlines"}, "[DONE]"]
+
+
+def test_parse_keeps_a_truncated_tail() -> None:
+    raw = sse.frame({"a": 1}) + b'data:{"b"'
+    assert sse.parse(raw) == [sse.frame({"a": 1}), b'data:{"b"']
+
+
+def test_data_of_strips_prefix_space_and_separator() -> None:
+    assert sse.data_of(sse.frame_spaced({"a": 1})) == b'{"a": 1}'
+    assert sse.data_of(sse.frame({"a": 1})) == b'{"a": 1}'

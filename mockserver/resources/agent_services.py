@@ -71,6 +71,20 @@ class TenantFlowServices:
         )
 
 
+class OfflineServices:
+    """Services for runs outside a request (seeding a world): nothing is retrieved, nothing generated."""
+
+    def retrieve(self, query: str, params: RetrievalParams) -> list[dict[str, Any]] | None:
+        """No datasets are consulted."""
+        return None
+
+    def generate(
+        self, question: str, prompt: str, dataset_ids: list[str], params: RetrievalParams | None, cite: bool
+    ) -> Generated:
+        """An empty answer."""
+        return Generated(pieces=[""])
+
+
 def flow_services(state: EmulatorState, tenant: TenantBackend) -> FlowServices:
     """The services an agent of `tenant` runs with."""
     return TenantFlowServices(state, tenant)

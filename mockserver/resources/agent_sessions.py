@@ -11,7 +11,7 @@ from mockserver.canvas import Canvas, entry
 from mockserver.envelope import result
 from mockserver.errors import DataError, PythonError
 from mockserver.pagination import loose_desc, mysql_page, order_records, python_int
-from mockserver.resources.agent_services import flow_services
+from mockserver.resources.agent_services import OfflineServices, flow_services
 from mockserver.validation import check_duplicate_ids
 
 if TYPE_CHECKING:
@@ -193,11 +193,16 @@ class AgentSessionStore:
     def seed(self, agent: Agent, messages: list[dict[str, str]] | None = None) -> AgentSession:
         """A session for a world: the prologue, then the given turns (assistant turns get empty references)."""
         canvas = Canvas(agent.dsl)
+        canvas.reset()
+        for _ in canvas.run(OfflineServices(), stream=False):
+            pass
         history = [{"role": "assistant", "content": canvas.prologue()}]
         references: list[Any] = []
         for turn in messages or []:
             entry: dict[str, Any] = {"role": turn["role"], "content": turn["content"], "id": self.tenant.ids.message()}
             history.append(entry)
+            canvas.messages.append(dict(entry))
+            canvas.history.append([turn["role"], turn["content"]])
             if turn["role"] == "assistant":
                 references.append({"chunks": [], "doc_aggs": []})
         session = self.create(agent.id, "", history, canvas.to_dsl())

@@ -37,7 +37,8 @@ class ChatFailure(Exception):
 
     def __init__(self, exc_class: str, text: str) -> None:
         super().__init__(text)
-        self.text = text
+        self.text = repr(text) if exc_class == "KeyError" else text
+        """`str(exc)`: what the error frame says (a KeyError quotes its key, as Python does)."""
         self.repr = f"{exc_class}({text!r})"
 
 

@@ -1,0 +1,104 @@
+"""The answer engine: YAML rules, matching and precedence, runtime rules, the deterministic grounded answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockserver.answers import (
+    NOT_FOUND_SENTENCE,
+    AnswerEngine,
+    AnswerRule,
+    AnswerSettings,
+    best_sentence,
+    cited_reference,
+    engine_of,
+    grounded_text,
+    load_rules,
+    pieces_of,
+)
+from tests.resources.chatkit import parsed_dataset
+from tests.resources.knowledge import tenant_of
+
+
+def test_shipped_rules_load() -> None:
+    engine = AnswerEngine.from_directory()
+    names = [r.name for r in engine.fixture_rules]
+    assert {"greeting", "emulator", "netherfield", "tea-returns"} <= set(names)
+    assert all(r.source == "demo.yaml" for r in engine.fixture_rules)
+
+
+def test_rule_validation(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="needs `answer`"):
+        AnswerRule.from_mapping({"match": "x"})
+    with pytest.raises(ValueError, match="unknown answer rule keys: colour"):
+        AnswerRule.from_mapping({"answer": "a", "colour": "red"})
+    with pytest.raises(ValueError, match="not a valid regex"):
+        AnswerRule.from_mapping({"answer": "a", "match": "("})
+    with pytest.raises(ValueError, match="each with `content`"):
+        AnswerRule.from_mapping({"answer": "a", "reference": [{"document_name": "x"}]})
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("answers:\n  - {match: x}\n")
+    with pytest.raises(ValueError, match=r"bad.yaml: answers\[0\]: an answer rule needs"):
+        load_rules(bad)
+
+
+def test_matching_precedence_and_scopes(client: TestClient) -> None:
+    tenant = tenant_of(client)
+    kb = parsed_dataset(client, "geo")
+    engine = AnswerEngine([AnswerRule(answer="fixture", match="river")])
+    settings = AnswerSettings(chat_id="c1", chat_name="Geo")
+    assert engine.answer(tenant, "river?", [kb], settings).text == "fixture"
+    engine.add({"answer": "older", "match": "river"})
+    engine.add({"answer": "newest", "match": "river", "times": 1})
+    assert engine.answer(tenant, "river?", [kb], settings).text == "newest"
+    assert engine.answer(tenant, "river?", [kb], settings).text == "older"  # `times` used up
+    engine.add({"answer": "for chat", "chat": "Other"})
+    engine.add({"answer": "for dataset", "datasets": ["GEO"], "match": "mountain"})
+    engine.add({"answer": "other tenant", "tenant_id": "someone-else"})
+    assert engine.answer(tenant, "mountain", [kb], settings).text == "for dataset"
+    assert engine.answer(tenant, "mountain", [], settings).text.startswith("You asked")
+    assert engine.clear_scripted(tenant_id="someone-else") == 1
+    assert engine.clear() == 4
+    assert [r.answer for r in engine.scripted()] == ["fixture"]
+
+
+def test_grounded_answer_cites_what_retrieval_found(client: TestClient) -> None:
+    tenant = tenant_of(client)
+    kb = parsed_dataset(client, "geo")
+    engine = AnswerEngine()
+    answer = engine.answer(tenant, "Which river is the longest?", [kb], AnswerSettings())
+    assert answer.text.startswith("The Nile is the longest river in Africa. ##0$$")
+    assert answer.reference["chunks"][0]["document_name"] == "rivers.txt"
+    assert answer == engine.answer(tenant, "Which river is the longest?", [kb], AnswerSettings())
+    assert "".join(answer.pieces) == answer.text
+    unquoted = engine.answer(tenant, "Which river is the longest?", [kb], AnswerSettings(quote=False))
+    assert "##" not in unquoted.text and unquoted.reference == {}
+    nothing = engine.answer(tenant, "xylophone", [kb], AnswerSettings(empty_response="Nothing."))
+    assert (nothing.text, nothing.empty) == ("Nothing.", True)
+    assert engine.answer(tenant, "xylophone", [kb], AnswerSettings()).text == NOT_FOUND_SENTENCE
+
+
+def test_composition_helpers() -> None:
+    assert best_sentence("Cats purr. Dogs bark loudly at night", {"dog"}) == "Dogs bark loudly at night."
+    assert (
+        grounded_text("dogs", ["Dogs bark.", "Dogs bark.", "Cats purr."], quote=True)
+        == "Dogs bark. ##0$$ Cats purr. ##2$$"
+    )
+    assert pieces_of("a  b\nc") == ["a", "  b", "\nc"]
+    found = {
+        "total": 3,
+        "chunks": [{"document_id": "d1"}, {"document_id": "d2"}],
+        "doc_aggs": [{"doc_name": "one", "doc_id": "d1", "count": 1}, {"doc_name": "two", "doc_id": "d2", "count": 1}],
+    }
+    assert cited_reference(found, "x ##1$$")["doc_aggs"] == [{"doc_name": "two", "doc_id": "d2", "count": 1}]
+    assert len(cited_reference(found, "no markers ##9$$")["doc_aggs"]) == 2
+
+
+def test_the_app_loads_the_engine_at_start(client: TestClient) -> None:
+    state = client.app.state.emulator  # type: ignore[attr-defined]
+    assert state.extensions["answers"] is engine_of(state)
+    rule = engine_of(state).script({"answer": "hi"}, tenant_id="t1")
+    assert rule.to_json()["tenant_id"] == "t1"

@@ -58,8 +58,14 @@ Postings = tuple["array[int]", "array[float]", "array[float]"]
 """Slots (ascending), saturated term frequency in (0, 1], and vector weight `(1 + ln tf) / |chunk|`."""
 
 
+_LOG_WEIGHTS = [0.0] + [1.0 + math.log(tf) for tf in range(1, 256)]
+
+
 def _log_weight(tf: int) -> float:
-    return 1.0 + math.log(tf) if tf > 0 else 0.0
+    """Sublinear term-frequency weight `1 + ln tf` (0 for tf 0)."""
+    if tf < 256:
+        return _LOG_WEIGHTS[tf]
+    return 1.0 + math.log(tf)
 
 
 class SearchIndex:
@@ -131,15 +137,19 @@ class SearchIndex:
         if not available:
             self._hidden.add(slot)
         length_factor = _K1 * (1 - _B + _B * sum(counts.values()) / _REFERENCE_LENGTH)
-        norm = math.sqrt(sum(_log_weight(tf) ** 2 for term, tf in counts.items() if term not in STOPWORDS))
+        weights = {term: _log_weight(tf) for term, tf in counts.items() if term not in STOPWORDS}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
         postings = self._postings
         for term, tf in counts.items():
-            lists = postings.setdefault(term, {}).get(dataset_id)
+            by_dataset = postings.get(term)
+            if by_dataset is None:
+                by_dataset = postings[term] = {}
+            lists = by_dataset.get(dataset_id)
             if lists is None:
-                lists = postings[term][dataset_id] = (array("I"), array("f"), array("f"))
+                lists = by_dataset[dataset_id] = (array("I"), array("f"), array("f"))
             lists[0].append(slot)
             lists[1].append(min(1.0, tf * (_K1 + 1) / (tf + length_factor)))
-            lists[2].append(_log_weight(tf) / norm if norm and term not in STOPWORDS else 0.0)
+            lists[2].append(weights.get(term, 0.0) / norm if norm else 0.0)
 
     def remove(self, chunk_id: str) -> None:
         """Forget a chunk (no-op for an unknown id)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -106,46 +107,55 @@ def _highlight_keywords(query: str) -> list[str]:
     return list(words)
 
 
-def _fragments(text: str, keywords: list[str]) -> str:
+def _fragments(tokens: list[str], matched: list[int]) -> str:
     """The engine's own fragments: tokenised text around matches, terms in `<em>`, joined by `...`."""
-    wanted = set(keywords) | {stem(k) for k in keywords}
-    tokens = tokenize(text)
-    hits = [i for i, tok in enumerate(tokens) if tok in wanted or stem(tok) in wanted]
-    if not hits:
-        return ""
     windows: list[list[int]] = []
-    for i in hits:
+    for i in matched:
         lo, hi = max(0, i - 8), min(len(tokens), i + 9)
         if windows and lo <= windows[-1][1]:
             windows[-1][1] = hi
         else:
             windows.append([lo, hi])
-    matched = set(hits)
-    marked = [f"<em>{tok}</em>" if i in matched else tok for i, tok in enumerate(tokens)]
+    hit = set(matched)
+    marked = [f"<em>{tok}</em>" if i in hit else tok for i, tok in enumerate(tokens)]
     return "...".join(" ".join(marked[lo:hi]) for lo, hi in windows)
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(^|{_SEP})({re.escape(word)})({_SEP})", re.IGNORECASE)
+
+
+_EM = re.compile(r"<em>[^<>]+</em>")
+_LINE_BREAK = re.compile(r"[\r\n]")
+_SENTENCE_END = re.compile(r"[.?!;\n]")
 
 
 def highlight(text: str, query: str) -> str:
     """`<em>` markup of the query terms in `text` as the server's highlighter builds it; "" when none match.
 
     English-looking text: sentences (split at `.?!;` and newlines) that contain a term, with each term
-    wrapped in `<em>` when it stands between separators, joined by `...`. Otherwise (or when no sentence
-    qualifies) the engine's fragments of the tokenised text.
+    wrapped in `<em>` when it stands between separators (one pass per term, as the server does), joined by
+    `...`. Otherwise (or when no sentence qualifies) the engine's fragments of the tokenised text.
     """
     keywords = _highlight_keywords(query)
-    fragments = _fragments(text, keywords)
-    if not fragments:
+    wanted = set(keywords)
+    tokens = tokenize(text)
+    matched = [i for i, term in enumerate(terms_of(text)) if term in wanted or tokens[i] in wanted]
+    if not matched:
         return ""
+    fragments = _fragments(tokens, matched)
     if not _looks_english(fragments):
         return fragments
-    flat = re.sub(r"[\r\n]", " ", text)
     sentences = []
-    for sentence in re.split(r"[.?!;\n]", flat):
-        for word in keywords:
-            sentence = re.sub(
-                rf"(^|{_SEP})({re.escape(word)})({_SEP})", r"\1<em>\2</em>\3", sentence, flags=re.IGNORECASE
-            )
-        if re.search(r"<em>[^<>]+</em>", sentence):
+    for sentence in _SENTENCE_END.split(_LINE_BREAK.sub(" ", text)):
+        lowered = sentence.lower()
+        present = [word for word in keywords if word in lowered]
+        if not present:
+            continue
+        for word in present:
+            sentence = _term_pattern(word).sub(r"\1<em>\2</em>\3", sentence)
+        if _EM.search(sentence):
             sentences.append(sentence)
     return "...".join(sentences) if sentences else fragments
 

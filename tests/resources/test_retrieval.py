@@ -355,3 +355,29 @@ def test_dify_default_top_k_divides_by_zero_and_missing_index(app: Starlette, cl
     with TestClient(app, headers={"Authorization": f"Bearer {OTHER_KEY}"}) as other:
         body = {"knowledge_id": empty.id, "query": "capital", "retrieval_setting": {"top_k": 5}}
         assert dify(other, body) == (404, error(404, "No chunk found! Check the chunk status please!"))
+
+
+# -- the official SDK over a real socket ---------------------------------------------------------------------
+def test_sdk_upload_parse_retrieve_ranks_the_answer_first() -> None:
+    from ragflow_sdk import RAGFlow
+
+    from mockserver import Settings, create_app
+    from mockserver.server import ThreadedServer
+
+    with ThreadedServer(create_app(Settings.for_tests(api_keys=("sdk-key",)))) as server:
+        rag = RAGFlow(api_key="sdk-key", base_url=server.base_url)
+        dataset = rag.create_dataset(name="sdk-retrieval")
+        dataset.upload_documents(
+            [
+                {"display_name": "geo.txt", "blob": "\n\n".join(GEO).encode()},
+                {"display_name": "food.md", "blob": "\n\n".join(FOOD).encode()},
+            ]
+        )
+        docs = dataset.list_documents()
+        dataset.async_parse_documents([d.id for d in docs])
+        chunks = rag.retrieve(dataset_ids=[dataset.id], question="Which fruits are yellow and rich in potassium?")
+        assert chunks, "nothing retrieved"
+        assert chunks[0].document_id == next(d.id for d in docs if d.name == "food.md")
+        assert "Bananas" in chunks[0].content
+        with pytest.raises(Exception, match=r"`dataset_ids` is required\."):
+            rag.retrieve(dataset_ids=[], question="x")

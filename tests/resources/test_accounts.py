@@ -525,8 +525,12 @@ def test_provisioning_sequence_from_an_empty_emulator() -> None:
         created = web.post("/api/v1/datasets", headers=api, json={"name": "kb"}).json()
         assert created["data"]["embedding_model"] == "BAAI/bge-large-zh-v1.5@BAAI"
         chat = web.post("/api/v1/chats", headers=api, json={"name": "bot", "dataset_ids": []}).json()
-        if chat.get("code") == 0:  # chats family present
-            assert chat["data"]["llm"]["model_name"] == "glm-4-flash@ZHIPU-AI"
+        assert chat["data"]["llm"]["model_name"] == "glm-4-flash@ZHIPU-AI"
+        other = {"name": "bot2", "dataset_ids": [], "llm": {"model_name": "gpt-4o@OpenAI"}}
+        assert web.post("/api/v1/chats", headers=api, json=other).json() == {
+            "code": 102,
+            "message": "`model_name` gpt-4o@OpenAI doesn't exist",
+        }
 
 
 def test_two_accounts_are_isolated() -> None:

@@ -39,17 +39,24 @@ class KnowledgeBase:
         chats = self._call("GET", "/chats", params={"name": name})
         return str(chats[0]["id"])
 
+    def new_session(self, chat_id: str) -> str:
+        """A conversation to ask in (without one, RAGFlow only answers with the chat's opener)."""
+        return str(self._call("POST", f"/chats/{chat_id}/sessions", json={"name": "downstream"})["id"])
+
     def ask(self, chat_name: str, question: str) -> tuple[str, list[str]]:
         """Ask a question (non-streaming); returns the answer and the cited document names."""
-        data = self._call("POST", f"/chats/{self.chat_id(chat_name)}/completions", json={"question": question})
+        chat_id = self.chat_id(chat_name)
+        body = {"question": question, "stream": False, "session_id": self.new_session(chat_id)}
+        data = self._call("POST", f"/chats/{chat_id}/completions", json=body)
         chunks = (data.get("reference") or {}).get("chunks") or []
         return data["answer"], sorted({c["document_name"] for c in chunks})
 
     def ask_streaming(self, chat_name: str, question: str) -> list[dict[str, Any]]:
         """Ask with `stream: true`; returns the decoded events in order."""
         events = []
-        path = f"/api/v1/chats/{self.chat_id(chat_name)}/completions"
-        with self.http.stream("POST", path, json={"question": question, "stream": True}) as response:
+        chat_id = self.chat_id(chat_name)
+        body = {"question": question, "stream": True, "session_id": self.new_session(chat_id)}
+        with self.http.stream("POST", f"/api/v1/chats/{chat_id}/completions", json=body) as response:
             for line in response.iter_lines():
                 if line.startswith("data:"):
                     events.append(json.loads(line[5:]))

@@ -233,12 +233,12 @@ async def delete_legacy_documents(ctx: RequestContext) -> Response:
     """DELETE /v1/api/document: by `doc_names` and/or `doc_ids`, one by one (earlier ones stay deleted)."""
     legacy_key(ctx)
     body = await ctx.json_forced()
-    names = get(body, "doc_names", [])
+    names = _iterable(get(body, "doc_names", []) or [])
     doc_ids: list[Any] = []
-    for name in names or []:
+    for name in names:
         for tenant in visible_tenants(ctx):
             doc_ids += [d.id for d in tenant.documents.items.values() if d.name == name and d.id not in doc_ids]
-    for doc_id in body.get("doc_ids", []) or []:
+    for doc_id in _iterable(body.get("doc_ids", []) or []):
         if doc_id not in doc_ids:
             doc_ids.append(doc_id)
     if not doc_ids:
@@ -250,6 +250,13 @@ async def delete_legacy_documents(ctx: RequestContext) -> Response:
         tenant, doc = found
         tenant.documents.remove(doc)
     return json_result(data=True)
+
+
+def _iterable(value: Any) -> list[Any]:
+    """`for x in value` on a JSON value: lists, strings and objects iterate; anything else is Python's TypeError."""
+    if isinstance(value, list | str | dict):
+        return list(value)
+    raise PythonError("TypeError", f"'{type(value).__name__}' object is not iterable")
 
 
 # -- retrieval ---------------------------------------------------------------------------------------

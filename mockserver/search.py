@@ -258,11 +258,43 @@ class SearchIndex:
             if lists:
                 plan.append((df, term, idf, _log_weight(count), lists))
         plan.sort(key=lambda step: step[0])
-        scores: dict[int, float] = {}
         term_weights = [((1 - weight) * idf / idf_total, weight * qw / query_norm) for _, _, idf, qw, _ in plan]
-        remaining = [sum(a + b for a, b in term_weights[i:]) for i in range(len(plan))]
-        for (_, _, _, _, lists), (a, b), bound in zip(plan, term_weights, remaining, strict=True):
-            restrict = allowed if allowed is not None else (scores if bound < similarity_threshold else None)
+        scores = self._accumulate([step[4] for step in plan], term_weights, allowed, similarity_threshold, top_k)
+        best = heapq.nlargest(top_k, [(s, -slot) for slot, s in scores.items() if s >= similarity_threshold])
+        hits = [self._hit(-neg, plan, idf_total, query_norm, weight) for _, neg in best]
+        hits = [h for h in hits if h[0].similarity >= similarity_threshold]
+        hits.sort(key=lambda pair: (-pair[0].similarity, pair[1]))
+        return [hit for hit, _ in hits]
+
+    def _accumulate(
+        self,
+        postings: list[list[Postings]],
+        term_weights: list[tuple[float, float]],
+        allowed: set[int] | None,
+        threshold: float,
+        top_k: int,
+    ) -> dict[int, float]:
+        """Score chunks term by term, rarest term first (MaxScore-style pruning).
+
+        A chunk's contribution from a term is at most `a + b` (both weights are ≤ 1). Once the terms left
+        cannot lift a chunk seen nowhere yet to the cutoff (the threshold, or the `top_k`-th best partial
+        score so far), only chunks already scored are updated and hopeless ones are dropped.
+        """
+        scores: dict[int, float] = {}
+        cutoff = threshold
+        remaining = [sum(a + b for a, b in term_weights[i:]) for i in range(len(term_weights))]
+        for lists, (a, b), bound in zip(postings, term_weights, remaining, strict=True):
+            restrict: Collection[int] | None = allowed
+            if allowed is None:
+                length = sum(len(p[0]) for p in lists)
+                if bound >= cutoff and len(scores) >= top_k and length > 2 * len(scores):
+                    for slot in self._hidden:
+                        scores.pop(slot, None)
+                    if len(scores) >= top_k:
+                        cutoff = max(cutoff, heapq.nlargest(top_k, scores.values())[-1])
+                if bound < cutoff:
+                    scores = {slot: v for slot, v in scores.items() if v + bound >= cutoff}
+                    restrict = scores
             get = scores.get
             for slots, sats, vecs in lists:
                 if restrict is None:
@@ -276,11 +308,7 @@ class SearchIndex:
                             scores[slot] = get(slot, 0.0) + a * sat + b * vec
         for slot in self._hidden:
             scores.pop(slot, None)
-        best = heapq.nlargest(top_k, [(s, -slot) for slot, s in scores.items() if s >= similarity_threshold])
-        hits = [self._hit(-neg, plan, idf_total, query_norm, weight) for _, neg in best]
-        hits = [h for h in hits if h[0].similarity >= similarity_threshold]
-        hits.sort(key=lambda pair: (-pair[0].similarity, pair[1]))
-        return [hit for hit, _ in hits]
+        return scores
 
     @staticmethod
     def _score_slots(

@@ -198,7 +198,7 @@ WORDS = st.sampled_from(["alpha", "beta", "gamma", "delta", "capital", "yellow",
 TEXTS = st.lists(WORDS, min_size=0, max_size=30).map(" ".join)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     texts=st.lists(TEXTS, min_size=1, max_size=12),
     query=st.lists(WORDS | st.text(string.ascii_letters, max_size=6), max_size=6).map(" ".join),
@@ -220,3 +220,25 @@ def test_scores_bounded_ordered_and_repeatable(texts: list[str], query: str, wei
         build(corpus), query, datasets=("kb",), vector_similarity_weight=weight, similarity_threshold=threshold
     )
     assert first == again == rebuilt
+    for k in (1, 2, 3):  # pruning with a small top_k keeps exactly the best k
+        top = search(
+            index, query, datasets=("kb",), vector_similarity_weight=weight, similarity_threshold=threshold, top_k=k
+        )
+        assert top == first[:k]
+
+
+def test_pruned_top_k_equals_the_head_of_the_full_ranking() -> None:
+    import random
+
+    rng = random.Random(3)
+    vocabulary = [f"w{i}" for i in range(40)]
+    corpus = {
+        f"c{i}": ("kb", f"d{i % 7}", " ".join(rng.choices(vocabulary, weights=range(40, 0, -1), k=rng.randint(3, 25))))
+        for i in range(400)
+    }
+    index = build(corpus)
+    for _ in range(40):
+        query = " ".join(rng.sample(vocabulary, rng.randint(1, 6)))
+        full = search(index, query, datasets=("kb",), similarity_threshold=0.0)
+        for k in (1, 5, 20):
+            assert search(index, query, datasets=("kb",), similarity_threshold=0.0, top_k=k) == full[:k]

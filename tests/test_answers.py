@@ -7,18 +7,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.answers import (
-    NOT_FOUND_SENTENCE,
-    AnswerEngine,
-    AnswerRule,
-    AnswerSettings,
-    best_sentence,
-    cited_reference,
-    engine_of,
-    grounded_text,
-    load_rules,
-    pieces_of,
-)
+from mockserver.answer_text import NOT_FOUND_SENTENCE, best_sentence, cited_reference, grounded_text, pieces_of
+from mockserver.answers import AnswerEngine, AnswerRule, AnswerSettings, engine_of, load_rules
 from tests.resources.chatkit import parsed_dataset
 from tests.resources.knowledge import tenant_of
 

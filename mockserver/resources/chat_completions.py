@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mockserver import sse
-from mockserver.answers import AnswerSettings, engine_of, pieces_of
+from mockserver.answer_text import pieces_of
+from mockserver.answers import AnswerSettings, engine_of
 from mockserver.envelope import result
 from mockserver.errors import DataError, HtmlServerError, PythonError, RagflowError
 from mockserver.resources.chat_config import contains, get_of, server_crash

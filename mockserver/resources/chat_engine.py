@@ -6,7 +6,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mockserver.answers import Answer, AnswerEngine, AnswerSettings, pieces_of
+from mockserver.answer_text import pieces_of
+from mockserver.answers import Answer, AnswerEngine, AnswerSettings
 from mockserver.errors import RagflowError
 from mockserver.search import count_tokens
 

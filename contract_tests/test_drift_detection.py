@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -68,6 +69,7 @@ def stream_operation() -> str:
     return next((op for op in sse if op not in PENDING), sse[0])
 
 
+@functools.cache
 def example_stream(operation_id: str) -> bytes:
     op = load_contract(default_spec()).operations[operation_id]
     doc = yaml.safe_load(Path(default_spec()).read_text(encoding="utf-8"))

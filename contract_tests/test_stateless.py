@@ -31,7 +31,6 @@ def test_operation_conforms(runner: Runner, operation_id: str, record_property: 
         pytest.skip(f"not implemented on target: {result.not_implemented}")
     if result.skipped is not None:
         pytest.skip(result.skipped)
-    assert result.server_errors == 0, describe(result)
     assert not [r for r in result.failures.values() if r.known is None], describe(result)
     # The budget was really spent: generated cases on top of the stateful ones.
     generated = result.by_kind.get("positive", 0) + result.by_kind.get("negative", 0)

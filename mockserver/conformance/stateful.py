@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 MAX_DEPTH = 6
 MAX_VISITS = 1
-PARSE_WAIT_SECONDS = 60.0
+PARSE_WAIT_SECONDS = 30.0
 _MISSING: Any = object()
 
 
@@ -197,7 +197,7 @@ class LinkWalker:
         while time.monotonic() < deadline:
             listed = self.runner.call("listDocuments", {"dataset_id": dataset_id}, None, {})
             docs = resolve_pointer(listed, "/data/docs")
-            if not isinstance(docs, list) or all(d.get("run") in ("DONE", "FAIL", "CANCEL") for d in docs):
+            if not isinstance(docs, list) or not any(d.get("run") == "RUNNING" for d in docs if isinstance(d, dict)):
                 return
             time.sleep(1.0)
 

@@ -88,6 +88,7 @@ class SearchIndex:
         self._document_of: list[str] = []
         self._terms: list[tuple[str, ...]] = []
         self._postings: dict[str, dict[str, Postings]] = {}
+        """Dataset id → term → postings."""
         self._dataset_size: Counter[str] = Counter()
         self._document_slots: dict[str, dict[int, None]] = {}
         self._hidden: set[int] = set()
@@ -120,9 +121,7 @@ class SearchIndex:
         if chunk_id in self._slot_of:
             available = self._slot_of[chunk_id] not in self._hidden
             self.remove(chunk_id)
-        counts: dict[str, int] = {}
-        for term in terms_of(text):
-            counts[term] = counts.get(term, 0) + 1
+        counts: Counter[str] = Counter(terms_of(text))
         for extra in (*keywords, *questions):
             for term in terms_of(extra):
                 counts[term] = counts.get(term, 0) + _KEYWORD_BOOST
@@ -138,18 +137,18 @@ class SearchIndex:
             self._hidden.add(slot)
         length_factor = _K1 * (1 - _B + _B * sum(counts.values()) / _REFERENCE_LENGTH)
         weights = {term: _log_weight(tf) for term, tf in counts.items() if term not in STOPWORDS}
-        norm = math.sqrt(sum(w * w for w in weights.values()))
-        postings = self._postings
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        postings = self._postings.get(dataset_id)
+        if postings is None:
+            postings = self._postings[dataset_id] = {}
         for term, tf in counts.items():
-            by_dataset = postings.get(term)
-            if by_dataset is None:
-                by_dataset = postings[term] = {}
-            lists = by_dataset.get(dataset_id)
+            lists = postings.get(term)
             if lists is None:
-                lists = by_dataset[dataset_id] = (array("I"), array("f"), array("f"))
+                lists = postings[term] = (array("I"), array("f"), array("f"))
+            sat = tf * (_K1 + 1) / (tf + length_factor)
             lists[0].append(slot)
-            lists[1].append(min(1.0, tf * (_K1 + 1) / (tf + length_factor)))
-            lists[2].append(weights.get(term, 0.0) / norm if norm else 0.0)
+            lists[1].append(sat if sat < 1.0 else 1.0)
+            lists[2].append(weights.get(term, 0.0) / norm)
 
     def remove(self, chunk_id: str) -> None:
         """Forget a chunk (no-op for an unknown id)."""
@@ -157,16 +156,14 @@ class SearchIndex:
         if slot is None:
             return
         dataset_id = self._dataset_of[slot]
+        postings = self._postings[dataset_id]
         for term in self._terms[slot]:
-            by_dataset = self._postings[term]
-            lists = by_dataset[dataset_id]
+            lists = postings[term]
             at = bisect_left(lists[0], slot)
             for column in lists:
                 del column[at]
             if not lists[0]:
-                del by_dataset[dataset_id]
-                if not by_dataset:
-                    del self._postings[term]
+                del postings[term]
         self._forget_slot(slot)
         if self._free > _COMPACT_AFTER and self._free > len(self._slot_of):
             self._compact()
@@ -176,6 +173,7 @@ class SearchIndex:
         self._dataset_size[dataset_id] -= 1
         if self._dataset_size[dataset_id] <= 0:
             del self._dataset_size[dataset_id]
+            self._postings.pop(dataset_id, None)
         siblings = self._document_slots[document_id]
         siblings.pop(slot, None)
         if not siblings:
@@ -188,12 +186,7 @@ class SearchIndex:
     def drop_dataset(self, dataset_id: str) -> None:
         """Forget every chunk of a dataset at once (cascade of a dataset deletion)."""
         doomed = [s for s, cid in enumerate(self._chunk_ids) if cid is not None and self._dataset_of[s] == dataset_id]
-        emptied = []
-        for term, by_dataset in self._postings.items():
-            if by_dataset.pop(dataset_id, None) is not None and not by_dataset:
-                emptied.append(term)
-        for term in emptied:
-            del self._postings[term]
+        self._postings.pop(dataset_id, None)
         for slot in doomed:
             del self._slot_of[str(self._chunk_ids[slot])]
             self._forget_slot(slot)
@@ -218,8 +211,8 @@ class SearchIndex:
         self._slot_of = {str(cid): slot for slot, cid in enumerate(self._chunk_ids)}
         self._hidden = {renumber[s] for s in self._hidden}
         self._document_slots = {doc: {renumber[s]: None for s in slots} for doc, slots in self._document_slots.items()}
-        for by_dataset in self._postings.values():
-            for lists in by_dataset.values():
+        for by_term in self._postings.values():
+            for lists in by_term.values():
                 lists[0][:] = array("I", [renumber[s] for s in lists[0]])
         self._free = 0
 
@@ -250,8 +243,7 @@ class SearchIndex:
         plan = []
         idf_total = 0.0
         for term, count in query_counts.items():
-            by_dataset = self._postings.get(term, {})
-            lists = [by_dataset[d] for d in datasets if d in by_dataset]
+            lists = [self._postings[d][term] for d in datasets if term in self._postings.get(d, {})]
             df = sum(len(p[0]) for p in lists)
             idf = math.log(1 + (size - df + 0.5) / (df + 0.5))
             idf_total += idf
@@ -339,7 +331,7 @@ class SearchIndex:
         dataset_id = self._dataset_of[slot]
         term_raw = dot = 0.0
         for _, term, idf, qw, _ in plan:
-            lists = self._postings[term].get(dataset_id)
+            lists = self._postings.get(dataset_id, {}).get(term)
             if lists is None:
                 continue
             at = bisect_left(lists[0], slot)

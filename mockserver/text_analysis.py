@@ -68,14 +68,10 @@ def terms_of(text: str) -> list[str]:
     """The stemmed tokens of a text, as the index stores them."""
     if len(_STEMS) > 500_000:
         _STEMS.clear()
-    cache = _STEMS
-    found = []
-    for token in tokenize(text):
-        stemmed = cache.get(token)
-        if stemmed is None:
-            stemmed = cache[token] = stem(token)
-        found.append(stemmed)
-    return found
+    tokens = tokenize(text)
+    for token in set(tokens).difference(_STEMS):
+        _STEMS[token] = stem(token)
+    return list(map(_STEMS.__getitem__, tokens))
 
 
 def query_terms(query: str) -> list[str]:

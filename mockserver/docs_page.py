@@ -33,7 +33,7 @@ SWAGGER_PAGE = """<!doctype html>
       url: "{spec}",
       dom_id: "#swagger-ui",
       deepLinking: true,
-      docExpansion: "none",
+      docExpansion: "list",
       tryItOutEnabled: true,
       persistAuthorization: true,
       validatorUrl: null

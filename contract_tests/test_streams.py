@@ -59,6 +59,14 @@ def test_stream_frames(streamed: tuple[Runner, list[Exchange]], operation_id: st
         message = f"{operation_id} did not stream: HTTP {ex.status} {ex.body[:200]!r}"
         if run.target.live:
             pytest.skip(message)
+        known = [
+            d.reason
+            for failure in run_checks(ex)
+            for d in run.deviations
+            if d.matches(operation_id, failure.check, failure.path)
+        ]
+        if known:
+            pytest.xfail(f"{message} — known deviation: {known[0]}")
         pytest.fail(message)
     failures = [f"{f.check} at {f.path}: {f.message}" for f in run_checks(ex)]
     assert not failures, "\n".join(failures)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ SKIPPED = "skipped"
 
 @dataclass(frozen=True)
 class Deviation:
-    """An accepted difference: operation (glob), check and/or JSON path, why, since when."""
+    """An accepted difference: operation (glob), check and/or path prefix (`[*]` = any index), why, since when."""
 
     operation: str
     reason: str
@@ -33,7 +34,9 @@ class Deviation:
             return False
         if self.check is not None and self.check != check:
             return False
-        return self.path is None or path.startswith(self.path)
+        if self.path is None:
+            return True
+        return path.startswith(self.path) or re.sub(r"\[\d+\]", "[*]", path).startswith(self.path)
 
 
 def load_deviations(path: Path | None) -> list[Deviation]:

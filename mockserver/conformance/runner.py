@@ -14,7 +14,7 @@ from mockserver.conformance.checks import Exchange, run_checks
 from mockserver.conformance.contract import Contract, OperationContract, load_contract
 from mockserver.conformance.generation import GeneratedCase, GenerationError, generate, operations_by_id, to_request
 from mockserver.conformance.results import Deviation, OperationResult, RunReport, load_deviations
-from mockserver.conformance.safety import RunGuard
+from mockserver.conformance.safety import ID_LIST_KEYS, RunGuard
 from mockserver.conformance.target import SentRequest, Target
 from mockserver.paths import openapi_dir
 
@@ -114,7 +114,12 @@ class Runner:
         notes = self.guard.sanitize(op, generated.case)
         request = to_request(generated.case, headers)
         where = generated.negative_path
-        negative = where is not None and not notes and not self._reads_as_no_body(op, request)
+        negative = where is not None and not self._reads_as_no_body(op, request)
+        if negative and notes and where is not None:
+            # Prefixing a name keeps a case invalid unless the name itself was the invalid part.
+            rewritten = ("name", "title", *ID_LIST_KEYS)
+            touched = where == "body" or any(where.startswith(f"body.{key}") for key in rewritten)
+            negative = not (touched or any("prefixed" not in note for note in notes))
         return self.exchange(op, request, negative=negative, kind=generated.kind, why=where or "")
 
     @staticmethod

@@ -51,6 +51,15 @@ class Agent:
 
 AGENT_COLUMNS = frozenset(f.name for f in fields(Agent))
 _WRITABLE = AGENT_COLUMNS - {"create_date", "update_date"}
+_TEXT_COLUMNS = frozenset({"id", "user_id", "title", "avatar", "permission", "description", "canvas_type"})
+"""Character columns: MySQL stores `str(value)` of whatever else is written to them."""
+
+
+def column_value(column: str, value: Any) -> Any:
+    """What a column holds after a write (text columns coerce non-null values with `str`)."""
+    if column in _TEXT_COLUMNS and value is not None and not isinstance(value, str):
+        return str(value)
+    return copy.deepcopy(value)
 
 
 def parse_dsl(value: Any) -> Any:
@@ -109,7 +118,7 @@ class AgentStore:
     # -- rules -----------------------------------------------------------------------------------
     def insert(self, title: str | None, dsl: Any, **columns: Any) -> Agent:
         """Store a new agent row (no request rules: seeding, tests)."""
-        values = {k: v for k, v in columns.items() if k in _WRITABLE - {"user_id", "title", "dsl"}}
+        values = {k: column_value(k, v) for k, v in columns.items() if k in _WRITABLE - {"user_id", "title", "dsl"}}
         values.pop("id", None)
         agent = Agent(
             id=self.tenant.ids.entity(),
@@ -154,7 +163,7 @@ class AgentStore:
         changes["update_date"] = clock.http_date(now)
         old_id = agent.id
         for key, value in changes.items():
-            setattr(agent, key, value)
+            setattr(agent, key, column_value(key, value))
         if agent.id != old_id:
             self.items.pop(old_id, None)
             self.items[agent.id] = agent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
@@ -182,6 +183,9 @@ class DocumentStore:
 
     def upload(self, dataset: Dataset, name: str, data: bytes, uploader: str | None = None) -> Document:
         """Store one file as a new document of `dataset` (name de-duplicated, type checked, thumbnail made)."""
+        limit = os.environ.get("MAX_FILE_NUM_PER_USER", "0")
+        if limit.isdigit() and 0 < int(limit) <= len(self.items):
+            raise UploadFailure("Exceed the maximum file number of a free user!")
         taken = {collation_key(d.name) for d in self.documents_of(dataset.id)}
         final = files.deduplicate(name, lambda n: collation_key(n) in taken)
         kind = files.file_type(final)

@@ -179,6 +179,15 @@ def test_upload_documents_renames_duplicates(client: TestClient, dataset: dict[s
     assert deduplicate("README", {"README"}.__contains__) == "README(1)"
 
 
+def test_upload_documents_file_number_limit(
+    client: TestClient, dataset: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAX_FILE_NUM_PER_USER", "1")
+    body = upload(client, dataset["id"], ("a.txt", b"1"), ("b.txt", b"2"))
+    assert body == {"code": 500, "message": "b.txt: Exceed the maximum file number of a free user!"}
+    assert dataset_view(client, dataset["id"])["document_count"] == 1
+
+
 def test_upload_documents_empty_file_accepted(client: TestClient, dataset: dict[str, Any]) -> None:
     doc = upload_ok(client, dataset["id"], ("empty.txt", b""))[0]
     assert doc["size"] == 0

@@ -211,8 +211,8 @@ async def download_document(ctx: RequestContext) -> Response:
     }
     span = files.byte_range(ctx.request.headers.get("range"), len(data))
     if span is False:
-        headers["Content-Range"] = f"bytes */{len(data)}"
-        return Response(b"", status_code=416, headers=headers, media_type="application/octet-stream")
+        # Werkzeug raises RequestedRangeNotSatisfiable inside send_file; the global handler renders it.
+        raise PythonError.raw("<RequestedRangeNotSatisfiable '416: Requested Range Not Satisfiable'>")
     if isinstance(span, tuple):
         start, end = span
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{len(data)}"

@@ -93,14 +93,15 @@ def _looks_english(text: str) -> bool:
     return sum(1 for w in words if _ASCII_WORD.fullmatch(w)) / len(words) > 0.8
 
 
-def _highlight_keywords(query: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def _highlight_keywords(query: str) -> tuple[str, ...]:
     tokens = tokenize(query)
     kept = [t for t in tokens if t not in STOPWORDS] or tokens
     words: dict[str, None] = {}
     for token in kept:
         words[token] = None
         words[stem(token)] = None
-    return list(words)
+    return tuple(words)
 
 
 def _fragments(tokens: list[str], matched: list[int]) -> str:
@@ -135,14 +136,18 @@ def highlight(text: str, query: str) -> str:
     `...`. Otherwise (or when no sentence qualifies) the engine's fragments of the tokenised text.
     """
     keywords = _highlight_keywords(query)
+    english = text.isascii() or _looks_english(text)
+    if english:
+        sentences = _marked_sentences(text, keywords)
+        if sentences:
+            return "...".join(sentences)
     wanted = set(keywords)
     tokens = tokenize(text)
     matched = [i for i, term in enumerate(terms_of(text)) if term in wanted or tokens[i] in wanted]
-    if not matched:
-        return ""
-    fragments = _fragments(tokens, matched)
-    if not _looks_english(fragments):
-        return fragments
+    return _fragments(tokens, matched) if matched else ""
+
+
+def _marked_sentences(text: str, keywords: tuple[str, ...]) -> list[str]:
     sentences = []
     for sentence in _SENTENCE_END.split(_LINE_BREAK.sub(" ", text)):
         lowered = sentence.lower()
@@ -153,7 +158,7 @@ def highlight(text: str, query: str) -> str:
             sentence = _term_pattern(word).sub(r"\1<em>\2</em>\3", sentence)
         if _EM.search(sentence):
             sentences.append(sentence)
-    return "...".join(sentences) if sentences else fragments
+    return sentences
 
 
 def remove_redundant_spaces(text: str) -> str:

@@ -9,7 +9,8 @@ queries (function words + 3–5 content words of middle frequency) is timed:
   * list-with-keyword = what `GET .../chunks?keywords=` does: `index.keyword_filter` over one document, then
     the first page of 30 chunks with highlights.
 Median and p95 of the query's CPU time (`time.thread_time`, immune to other load on the machine) over
-the batch are printed after one warm-up pass, with the wall-clock median beside them. Run: `python benchmarks/search_scale.py`
+the batch are printed after one warm-up pass, with the wall-clock median beside them; the last column is the
+median of the index scoring alone (`SearchIndex.search` for the first candidate block). Run: `python benchmarks/search_scale.py`
 (`--quick` for 1k/10k only and fewer queries).
 """
 
@@ -26,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mockserver.backend import Backends, TenantBackend
-from mockserver.resources.retrieval import RetrievalQuery, retrieve
+from mockserver.resources.retrieval import RetrievalQuery, candidate_window, retrieve
 from mockserver.search import highlight
 from mockserver.settings import Settings
 
@@ -145,6 +146,8 @@ def measure(size: int, queries: int, gen: TextGenerator) -> dict[str, float]:
         run_listing(k, d)
     retrieval = [timed(lambda q=q: run_retrieval(q)) for q in questions]
     listing = [timed(lambda k=k, d=d: run_listing(k, d)) for k, d in zip(keywords, docs, strict=True)]
+    window = candidate_window(30)
+    scoring = [timed(lambda q=q: tenant.index.search(q, [dataset_id], None, 0.3, 0.2, window)) for q in questions]
     hits = statistics.mean(len(tenant.index.search(q, [dataset_id], None, 0.3, 0.2, 1024)) for q in questions[:20])
     return {
         "build_s": build_s,
@@ -155,6 +158,7 @@ def measure(size: int, queries: int, gen: TextGenerator) -> dict[str, float]:
         "listing_p95": p95([c for c, _ in listing]),
         "listing_wall": statistics.median(w for _, w in listing),
         "hits": hits,
+        "scoring_median": statistics.median(c for c, _ in scoring),
     }
 
 
@@ -168,7 +172,10 @@ def main() -> None:
     print(__doc__)
     print(f"sizes={sizes} queries/size={queries} python={sys.version.split()[0]}\n")
     print("latencies are CPU ms of the query (median / p95), wall-clock median in brackets\n")
-    header = f"{'chunks':>8} {'build cpu s':>11} {'hits≥0.2':>9} {'retrieval ms':>26} {'list+keyword ms':>26}"
+    header = (
+        f"{'chunks':>8} {'build cpu s':>11} {'hits≥0.2':>9} {'retrieval ms':>26} {'list+keyword ms':>26}"
+        f" {'index.search only':>18}"
+    )
     print(header)
     results = {}
     for size in sizes:
@@ -177,6 +184,7 @@ def main() -> None:
             f"{size:>8} {r['build_s']:>11.1f} {r['hits']:>9.0f} "
             f"{r['retrieval_median']:>8.2f} / {r['retrieval_p95']:<6.2f} [{r['retrieval_wall']:>6.2f}] "
             f"{r['listing_median']:>8.2f} / {r['listing_p95']:<6.2f} [{r['listing_wall']:>6.2f}]"
+            f" {r['scoring_median']:>14.2f}"
         )
     largest = sizes[-1]
     for name in ("retrieval", "listing"):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -381,3 +383,45 @@ def test_sdk_upload_parse_retrieve_ranks_the_answer_first() -> None:
         assert "Bananas" in chunks[0].content
         with pytest.raises(Exception, match=r"`dataset_ids` is required\."):
             rag.retrieve(dataset_ids=[], question="x")
+
+
+# -- malformed input never crashes -----------------------------------------------------------------------------
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-300, 300)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+RETRIEVAL_KEYS = [
+    "question",
+    "dataset_ids",
+    "document_ids",
+    "page",
+    "page_size",
+    "similarity_threshold",
+    "vector_similarity_weight",
+    "top_k",
+    "rerank_id",
+    "keyword",
+    "highlight",
+]
+DIFY_KEYS = ["knowledge_id", "query", "retrieval_setting"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_bodies_get_server_envelopes(app: Starlette, client: TestClient, data: st.DataObject) -> None:
+    dataset, docs = seed(tenant(app), {"g.txt": GEO}, name=f"kb-{len(tenant(app).datasets.items)}")
+    real = {"dataset_ids": [dataset.id], "document_ids": list(docs.values()), "knowledge_id": dataset.id}
+    keys = data.draw(st.lists(st.sampled_from(RETRIEVAL_KEYS + DIFY_KEYS), unique=True))
+    body = {k: data.draw(st.sampled_from([real[k]]) | JSON if k in real else JSON) for k in keys}
+    for url in (URL, DIFY):
+        response = client.post(url, json=body)
+        assert response.status_code in (200, 403, 404, 500)
+        payload = response.json()
+        assert isinstance(payload, dict)
+        assert "records" in payload or isinstance(payload.get("code"), int)
+    assert emulator_state(app).unexpected == []

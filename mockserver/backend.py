@@ -62,11 +62,6 @@ class TenantBackend:
         self.configured_models: set[str] = set()
         """`model@factory` ids the tenant has an API key for (besides the built-in embedding models)."""
         self.datasets: DatasetStore = DatasetStore(self)
-        from mockserver.resources.agent_sessions import AgentSessionStore
-        from mockserver.resources.agents import AgentStore
-
-        self.agents: AgentStore = AgentStore(self)
-        self.agent_sessions: AgentSessionStore = AgentSessionStore(self)
         from mockserver.resources.chats import ChatStore
         from mockserver.resources.sessions import SessionStore
 

@@ -46,7 +46,15 @@ class TenantBackend:
     """Everything one tenant owns. Stores hang off it so cascades go through one object."""
 
     def __init__(self, backends: Backends, tenant_id: str, name: str = "") -> None:
+        # Stores import the backend for typing; importing them here keeps the module graph acyclic.
+        from mockserver.resources.agent_sessions import AgentSessionStore
+        from mockserver.resources.agents import AgentStore
+        from mockserver.resources.chats import ChatStore
+        from mockserver.resources.chunks import ChunkStore
         from mockserver.resources.datasets import DatasetStore
+        from mockserver.resources.documents import DocumentStore
+        from mockserver.resources.sessions import SessionStore
+        from mockserver.resources.tenant_profile import TenantProfile
 
         self.backends = backends
         self.tenant_id = tenant_id
@@ -61,26 +69,19 @@ class TenantBackend:
         self.img2txt_id = ""
         self.configured_models: set[str] = set()
         """`model@factory` ids the tenant has an API key for (besides the built-in embedding models)."""
-        self.datasets: DatasetStore = DatasetStore(self)
-        from mockserver.resources.chats import ChatStore
-        from mockserver.resources.sessions import SessionStore
-
-        self.chats: ChatStore = ChatStore(self)
-        self.sessions: SessionStore = SessionStore(self)
-        from mockserver.resources.agent_sessions import AgentSessionStore
-        from mockserver.resources.agents import AgentStore
-
-        self.agents: AgentStore = AgentStore(self)
-        self.agent_sessions: AgentSessionStore = AgentSessionStore(self)
         self.index: SearchIndex = SearchIndex()
-        from mockserver.resources.chunks import ChunkStore
-        from mockserver.resources.documents import DocumentStore
-
+        self.datasets: DatasetStore = DatasetStore(self)
         self.documents: DocumentStore = DocumentStore(self)
         self.chunks: ChunkStore = ChunkStore(self)
-        from mockserver.resources.tenant_profile import TenantProfile
-
+        self.chats: ChatStore = ChatStore(self)
+        self.sessions: SessionStore = SessionStore(self)
+        self.agents: AgentStore = AgentStore(self)
+        self.agent_sessions: AgentSessionStore = AgentSessionStore(self)
         self.profile: TenantProfile = TenantProfile(self)
+
+    def settle(self) -> None:
+        """Bring time-driven state up to now (finished parses become visible to every operation)."""
+        self.documents.settle()
 
 
 class Backends:

@@ -102,6 +102,12 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     if args.world is not None:
         overrides["world"] = None if args.world.lower() == "none" else args.world
     if args.progression is not None:
+        from mockserver.lifecycle import parse_progression
+
+        try:
+            parse_progression(args.progression)
+        except ValueError as exc:
+            raise SystemExit(f"ragflow-mock serve: error: --progression {args.progression!r}: {exc}") from None
         overrides["progression"] = args.progression
     if args.tokens_per_second is not None:
         overrides["stream_tokens_per_second"] = args.tokens_per_second

@@ -66,6 +66,7 @@ class RequestContext:
         if name is None:
             raise RuntimeError(f"{self.operation.operation_id} declares no security")
         self.identity = SCHEMES[name](self.backends, self.request.headers.get("authorization"))
+        self.identity.tenant.settle()
         return self.identity
 
     # -- bodies ----------------------------------------------------------------------------------

@@ -338,9 +338,10 @@ class SearchIndex:
             if at < len(lists[0]) and lists[0][at] == slot:
                 term_raw += idf * lists[1][at]
                 dot += qw * lists[2][at]
-        term_sim = term_raw / idf_total
+        term_sim = min(1.0, term_raw / idf_total)  # float sums can overshoot 1.0 by an ulp
         vector_sim = min(1.0, dot / qn) if qn else 0.0
-        return Hit(str(self._chunk_ids[slot]), (1 - w) * term_sim + w * vector_sim, term_sim, vector_sim), slot
+        similarity = min(1.0, (1 - w) * term_sim + w * vector_sim)
+        return Hit(str(self._chunk_ids[slot]), similarity, term_sim, vector_sim), slot
 
     def available_in(self, document_ids: Collection[str], dataset_ids: Collection[str]) -> list[str]:
         """Ids of the available chunks of these documents within these datasets, in indexing order."""

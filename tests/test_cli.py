@@ -46,3 +46,9 @@ def test_serve_settings_from_flags() -> None:
 def test_python_dash_m_works() -> None:
     out = subprocess.run([sys.executable, "-m", "mockserver", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("ragflow-mockserver ")
+
+
+def test_serve_rejects_a_bad_progression_with_a_clear_message() -> None:
+    args = build_parser().parse_args(["serve", "--progression", "sometimes"])
+    with pytest.raises(SystemExit, match="--progression 'sometimes'"):
+        settings_from_args(args)

@@ -65,6 +65,9 @@ class OperationContract:
     path_parameters: tuple[str, ...] = ()
     has_body: bool = False
     body_required: bool = False
+    unvalidated: tuple[str, ...] = ()
+    """Request locations (`body.model`, `query.desc`, `body`) the real server accepts whatever they hold
+    (`x-ragflow-unvalidated`): invalid values there are not negative cases."""
 
     @property
     def read_only(self) -> bool:
@@ -208,6 +211,7 @@ def _operations_of(doc: dict[str, Any]) -> list[OperationContract]:
                     path_parameters=tuple(str(p["name"]) for p in params if p.get("in") == "path"),
                     has_body="requestBody" in op,
                     body_required=bool((op.get("requestBody") or {}).get("required", False)),
+                    unvalidated=tuple(str(u) for u in op.get("x-ragflow-unvalidated", [])),
                 )
             )
     return found

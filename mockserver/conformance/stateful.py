@@ -216,18 +216,23 @@ class LinkWalker:
                 continue
             if isinstance(case.body, dict):
                 case.body["stream"] = True
-                for link_body in self._link_bodies(op.operation_id):
+                # An example's session id belongs to no one here: start a fresh conversation instead,
+                # unless a link that fired on this very resource supplied one.
+                case.body.pop("session_id", None)
+                for link_body in self._link_bodies(op.operation_id, pinned or {}):
                     case.body.update({k: v for k, v in link_body.items() if k != "stream"})
             ex = runner.send(op, GeneratedCase(case, "stream"))
             if ex is not None:
                 seen.append(ex)
         return seen
 
-    def _link_bodies(self, operation_id: str) -> list[dict[str, Any]]:
-        """Bodies recorded for an operation by links that fired (e.g. `session_id` of a new session)."""
+    def _link_bodies(self, operation_id: str, pinned: dict[str, str]) -> list[dict[str, Any]]:
+        """Bodies recorded for an operation by links that fired on the same path values (e.g. `session_id`)."""
         bodies: list[dict[str, Any]] = []
         for ex in self.runner.exchanges:
             if ex.operation.operation_id != operation_id or not succeeded(ex) or ex.request is None:
+                continue
+            if pinned and self.runner.path_values(ex.operation, ex.request) != pinned:
                 continue
             try:
                 sent = json.loads(ex.request.body or b"null")

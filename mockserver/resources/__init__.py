@@ -13,10 +13,7 @@ if TYPE_CHECKING:
     from mockserver.context import RequestContext
     from mockserver.routing import Handler
 
-PENDING: frozenset[str] = frozenset(
-    {
-    }
-)
+PENDING: frozenset[str] = frozenset({})
 """Operations of the spec whose family is not built yet: answered by `pending_operation`."""
 
 

@@ -201,7 +201,7 @@ def check_parameters(config: dict[str, Any]) -> None:
 def api_prompt(chat: Any) -> dict[str, Any]:
     """The `prompt` object of a chat as the API shows it (renamed config plus the four column values)."""
     config = chat.prompt_config if isinstance(chat.prompt_config, dict) else {}
-    prompt: dict[str, Any] = {(API_NAMES[k] if k in API_NAMES else k): copy.deepcopy(v) for k, v in config.items()}
+    prompt: dict[str, Any] = {API_NAMES.get(k) or k: copy.deepcopy(v) for k, v in config.items()}
     prompt.update(
         {
             "similarity_threshold": chat.similarity_threshold,

@@ -78,7 +78,8 @@ async def list_chunks(ctx: RequestContext) -> Response:
         ids = chunks.ordered_ids(doc.id)
         listed = [c.to_api() for c in chunks.page_of(ids, page, page_size)]
         return result({"chunks": listed, "doc": doc.to_api(), "total": len(ids)})
-    ids = tenant.index.keyword_filter(keywords, doc.id)
+    matching = set(tenant.index.keyword_filter(keywords, doc.id))
+    ids = [cid for cid in chunks.ordered_ids(doc.id) if cid in matching]  # list order, as without keywords
     listed = [_highlighted(c, keywords) for c in chunks.page_of(ids, page, page_size)]
     return result({"chunks": listed, "doc": doc.to_api(), "total": len(ids)})
 

@@ -571,3 +571,18 @@ def test_dataset_delete_cascades(client: TestClient, dataset: dict[str, Any], do
     assert not tenant.chunks.items
     assert len(tenant.index) == 0
     assert not tenant.documents.blobs
+
+
+def test_finished_timed_parse_is_visible_to_retrieval_without_polling(
+    client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]
+) -> None:
+    did, xid = dataset["id"], doc["id"]
+    tenant = tenant_of(client)
+    tenant.documents.set_progression(xid, "seconds:4")
+    parse(client, did, xid)
+    clock: Any = tenant.clock
+    clock.advance(5)
+    # No document list in between: the next authenticated call settles time-driven state first.
+    found = client.post("/api/v1/retrieval", json={"question": "anything", "dataset_ids": [did]}).json()
+    assert found["code"] == 0
+    assert tenant.documents.items[xid].run == "3"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -51,6 +52,22 @@ class Clock:
             f"{_DAYS[local.weekday()]}, {local.day:02d} {_MONTHS[local.month - 1]} {local.year} "
             f"{local.hour:02d}:{local.minute:02d}:{local.second:02d} GMT"
         )
+
+    def updated(self, at: float | None = None) -> dict[str, Any]:
+        """`update_time`/`update_date` of one instant (now by default)."""
+        when = self.now() if at is None else at
+        return {"update_time": self.epoch_ms(when), "update_date": self.http_date(when)}
+
+    def stamps(self, at: float | None = None) -> dict[str, Any]:
+        """`create_*` and `update_*` columns of a row created at one instant (now by default)."""
+        when = self.now() if at is None else at
+        ms, date = self.epoch_ms(when), self.http_date(when)
+        return {"create_time": ms, "create_date": date, "update_time": ms, "update_date": date}
+
+    def touch(self, record: Any) -> None:
+        """Move a record's `update_time`/`update_date` to now."""
+        for key, value in self.updated().items():
+            setattr(record, key, value)
 
     def local_datetime(self, at: float | None = None) -> str:
         """Chunk-style local time `YYYY-MM-DD HH:MM:SS`."""

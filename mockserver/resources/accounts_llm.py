@@ -18,13 +18,7 @@ if TYPE_CHECKING:
 
 def _stamps(ctx: RequestContext) -> dict[str, Any]:
     """The catalog rows' time fields: when this emulator loaded its catalog."""
-    clock, at = ctx.backends.clock, ctx.backends.accounts.catalog_time
-    return {
-        "create_date": clock.http_date(at),
-        "create_time": clock.epoch_ms(at),
-        "update_date": clock.http_date(at),
-        "update_time": clock.epoch_ms(at),
-    }
+    return ctx.backends.clock.stamps(ctx.backends.accounts.catalog_time)
 
 
 async def set_api_key(ctx: RequestContext) -> Response:

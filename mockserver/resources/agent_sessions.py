@@ -12,6 +12,7 @@ from mockserver.envelope import result
 from mockserver.errors import DataError, PythonError
 from mockserver.pagination import loose_desc, mysql_page, order_records, python_int
 from mockserver.resources.agent_services import OfflineServices, flow_services
+from mockserver.resources.sessions import reduced_chunks
 from mockserver.validation import check_duplicate_ids
 
 if TYPE_CHECKING:
@@ -22,17 +23,6 @@ if TYPE_CHECKING:
     from mockserver.context import RequestContext
     from mockserver.resources.agents import Agent
     from mockserver.routing import Handler
-
-_REFERENCE_KEYS = (
-    ("id", "chunk_id", "id"),
-    ("content", "content_with_weight", "content"),
-    ("document_id", "doc_id", "document_id"),
-    ("document_name", "docnm_kwd", "document_name"),
-    ("dataset_id", "kb_id", "dataset_id"),
-    ("image_id", "image_id", "img_id"),
-    ("positions", "positions", "position_int"),
-)
-"""Session listings reduce each stored reference chunk to these keys (internal name first, API name second)."""
 
 
 @dataclass
@@ -83,13 +73,7 @@ def attach_references(messages: list[dict[str, Any]], references: list[Any]) -> 
             continue
         if next_ref >= len(references):
             raise PythonError("IndexError", "list index out of range")
-        entry = references[next_ref]
-        chunks = entry.get("chunks", []) if isinstance(entry, dict) else []
-        message["reference"] = [
-            {key: chunk.get(first, chunk.get(second)) for key, first, second in _REFERENCE_KEYS}
-            for chunk in chunks
-            if isinstance(chunk, dict)
-        ]
+        message["reference"] = reduced_chunks(references[next_ref])
         next_ref += 1
 
 
@@ -139,9 +123,7 @@ class AgentSessionStore:
 
     def append_message(self, session: AgentSession) -> None:
         """The server's `append_message`: write the row back (new `update_time`) and count one round."""
-        clock = self.tenant.clock
-        now = clock.now()
-        session.update_time, session.update_date = clock.epoch_ms(now), clock.http_date(now)
+        self.tenant.clock.touch(session)
         session.round += 1
         self.items[session.id] = session
 

@@ -104,16 +104,11 @@ class AgentStore:
         return any(t.agents.get(agent_id) is not None for t in list(self.tenant.backends.tenants.values()))
 
     def _stamp(self) -> dict[str, Any]:
-        clock = self.tenant.clock
-        now = clock.now()
-        ms, date = clock.epoch_ms(now), clock.http_date(now)
-        return {"create_time": ms, "create_date": date, "update_time": ms, "update_date": date}
+        return self.tenant.clock.stamps()
 
     def touch(self, agent: Agent) -> None:
         """Move `update_time/update_date` to now."""
-        clock = self.tenant.clock
-        now = clock.now()
-        agent.update_time, agent.update_date = clock.epoch_ms(now), clock.http_date(now)
+        self.tenant.clock.touch(agent)
 
     # -- rules -----------------------------------------------------------------------------------
     def insert(self, title: str | None, dsl: Any, **columns: Any) -> Agent:

@@ -215,14 +215,7 @@ class ChatStore:
 
     def insert(self, **values: Any) -> Chat:
         """Insert a chat row without request validation (seeding, tests)."""
-        clock = self.tenant.clock
-        now = clock.now()
-        stamp = {
-            "create_time": clock.epoch_ms(now),
-            "create_date": clock.http_date(now),
-            "update_time": clock.epoch_ms(now),
-            "update_date": clock.http_date(now),
-        }
+        stamp = self.tenant.clock.stamps()
         values.setdefault("llm_id", self.tenant.llm_id)
         config = values.setdefault("prompt_config", {})
         if isinstance(config, dict):
@@ -284,9 +277,7 @@ class ChatStore:
         values = {k: _column_value(k, v) for k, v in req.items() if k in _WRITABLE}
         for key, value in values.items():
             setattr(chat, key, value)
-        now = clock.now()
-        chat.update_time = clock.epoch_ms(now)
-        chat.update_date = clock.http_date(now)
+        clock.touch(chat)
 
     def listing(
         self, *, chat_id: str | None, name: str | None, page: int, page_size: int, orderby: str, desc: bool

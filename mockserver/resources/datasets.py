@@ -96,9 +96,7 @@ class DatasetStore:
 
     def touch(self, dataset: Dataset) -> None:
         """Move `update_time/update_date` to now (counters changed)."""
-        now = self.tenant.clock.now()
-        dataset.update_time = self.tenant.clock.epoch_ms(now)
-        dataset.update_date = self.tenant.clock.http_date(now)
+        self.tenant.clock.touch(dataset)
 
     # -- rules -----------------------------------------------------------------------------------
     def check_embedding_model(self, model_id: str) -> None:
@@ -131,14 +129,7 @@ class DatasetStore:
 
     def insert(self, **values: Any) -> Dataset:
         """Insert a dataset row without request validation (seeding, tests)."""
-        clock = self.tenant.clock
-        now = clock.now()
-        stamp = {
-            "create_time": clock.epoch_ms(now),
-            "create_date": clock.http_date(now),
-            "update_time": clock.epoch_ms(now),
-            "update_date": clock.http_date(now),
-        }
+        stamp = self.tenant.clock.stamps()
         values.setdefault("embd_id", self.tenant.embd_id)
         dataset = Dataset(
             id=values.pop("id", None) or self.tenant.ids.entity(),

@@ -145,9 +145,7 @@ class DocumentStore:
         return self.tenant.datasets.get(doc.kb_id)
 
     def _stamp(self) -> dict[str, Any]:
-        clock = self.tenant.clock
-        now = clock.now()
-        return {"update_time": clock.epoch_ms(now), "update_date": clock.http_date(now)}
+        return self.tenant.clock.updated()
 
     def touch(self, doc: Document) -> None:
         """Move the document's `update_time/update_date` to now."""

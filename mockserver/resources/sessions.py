@@ -152,9 +152,7 @@ class SessionStore:
 
     def touch(self, session: Conversation) -> None:
         """Move `update_time/update_date` to now (every save does)."""
-        now = self.tenant.clock.now()
-        session.update_time = self.tenant.clock.epoch_ms(now)
-        session.update_date = self.tenant.clock.http_date(now)
+        self.tenant.clock.touch(session)
 
     def update(self, chat_id: str, session_id: str, body: Any) -> None:
         """Apply an update body in the server's order of checks."""

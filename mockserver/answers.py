@@ -6,14 +6,13 @@ deterministic: the same question over the same data gives the same text, citatio
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from mockserver.answer_text import (
     NOT_FOUND_SENTENCE,
@@ -190,12 +189,20 @@ class AnswerEngine:
 
     @classmethod
     def from_directory(cls, directory: Path | None = None) -> AnswerEngine:
-        """An engine with every `*.yaml` of `fixtures/answers/` loaded."""
+        """An engine with every `*.yaml` of a directory (default `fixtures/answers/`) or one YAML file loaded."""
         base = directory or fixtures_dir() / "answers"
         rules: list[AnswerRule] = []
-        for path in sorted(base.glob("*.yaml")) if base.is_dir() else []:
+        paths = sorted(base.glob("*.yaml")) if base.is_dir() else [base] if base.is_file() else []
+        for path in paths:
             rules.extend(load_rules(path))
         return cls(rules)
+
+    @classmethod
+    def from_setting(cls, source: str | None) -> AnswerEngine:
+        """The engine `Settings.answers` asks for: none, the shipped fixtures, or a directory/file."""
+        if not source:
+            return cls([])
+        return cls.from_directory(None if source == "fixtures" else Path(source))
 
     # -- runtime rules (control plane, pytest plugin) ----------------------------------------------
     def add(self, rule: AnswerRule | Mapping[str, Any]) -> AnswerRule:
@@ -275,9 +282,18 @@ class AnswerEngine:
         return Answer(text, reference, found, knowledge=[c["content"] for c in chunks])
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed_yaml(path: Path, mtime_ns: int) -> Any:
+    """A YAML file's data, parsed once per version of the file (apps in one process share it; read-only)."""
+    import yaml
+
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_bytes(), Loader=loader)
+
+
 def load_rules(path: Path) -> list[AnswerRule]:
     """Rules of one answers YAML file (`answers:` list); errors name the file and the rule."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = _parsed_yaml(path, path.stat().st_mtime_ns) or {}
     items = data.get("answers", []) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise ValueError(f"{path}: expected `answers:` to be a list")
@@ -335,5 +351,5 @@ def engine_of(state: Any) -> AnswerEngine:
     """The app's answer engine (`state.extensions["answers"]`), created with the fixture rules on first use."""
     engine: AnswerEngine | None = state.extensions.get("answers")
     if engine is None:
-        engine = state.extensions.setdefault("answers", AnswerEngine.from_directory())
+        engine = state.extensions.setdefault("answers", AnswerEngine.from_setting(state.settings.answers))
     return engine

@@ -50,6 +50,11 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="fixtures world to load: a name in fixtures/worlds, a YAML path, or 'none' (default: demo)",
     )
     serve.add_argument(
+        "--answers",
+        default=None,
+        help="scripted answers: 'fixtures' (shipped), a directory or YAML file, or 'none' (default: fixtures)",
+    )
+    serve.add_argument(
         "--progression",
         default=None,
         help="document parse progression: immediate | polls:N | seconds:T | fail:P[:message] (default: seconds:4)",
@@ -101,6 +106,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["api_keys"] = tuple(args.api_keys)
     if args.world is not None:
         overrides["world"] = None if args.world.lower() == "none" else args.world
+    if args.answers is not None:
+        overrides["answers"] = None if args.answers.lower() == "none" else args.answers
     if args.progression is not None:
         from mockserver.lifecycle import parse_progression
 

@@ -25,6 +25,9 @@ class Settings:
     """Seed for deterministic ids (golden transcripts, snapshots); None for real random ids."""
     virtual_clock: bool = False
     """Use a virtual clock (sleeps return at once and advance time) instead of the real one."""
+    answers: str | None = None
+    """Scripted answers loaded at start: `fixtures` (the shipped `fixtures/answers/`), a directory or YAML
+    file, or None (no scripted answers: every answer is grounded in retrieval)."""
     progression: str = "immediate"
     """Default parse progression spec: `immediate`, `polls:N`, `seconds:T`, `fail:P[:message]`."""
     stream_tokens_per_second: float = 0.0
@@ -57,6 +60,7 @@ class Settings:
         """Human pace: parsing takes a few seconds, answers stream like a person reading."""
         base = cls(
             world="demo",
+            answers="fixtures",
             progression="seconds:4",
             stream_tokens_per_second=25.0,
             stream_first_token_delay=0.4,

@@ -6,12 +6,9 @@ import functools
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mockserver.paths import fixtures_dir
-
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class WorldError(ValueError):
@@ -194,8 +191,10 @@ def resolve_world(name_or_path: str) -> Path:
 
 @functools.lru_cache(maxsize=32)
 def _read_cached(path: Path, mtime_ns: int) -> World:
+    import yaml
+
     try:
-        data = yaml.load(path.read_bytes(), Loader=_Loader)
+        data = yaml.load(path.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "(top level)"

@@ -61,7 +61,10 @@ class Dataset:
 
     def to_api(self) -> dict[str, Any]:
         """The 22-key object the API returns, with the dataset rename map applied (for serialising)."""
-        return {_API_RENAMES.get(k, k): v for k, v in vars(self).items()}
+        row = dict(vars(self))
+        for internal, api in _API_RENAMES.items():
+            row[api] = row.pop(internal)
+        return row
 
 
 DATASET_COLUMNS = frozenset(f.name for f in fields(Dataset))

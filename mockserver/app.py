@@ -12,7 +12,6 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
-from starlette.routing import Router
 
 from mockserver.admin import install_control_plane
 from mockserver.answers import engine_of
@@ -23,6 +22,7 @@ from mockserver.resources import PENDING, collect_handlers
 from mockserver.routing import (
     Handler,
     Interceptor,
+    SpecRouter,
     TrailingSlashMiddleware,
     build_routes,
     check_registry,
@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(TrailingSlashMiddleware),
     ]
     app = Starlette(routes=[], middleware=middleware, lifespan=lifespan)
-    app.router = Router(
+    app.router = SpecRouter(
         routes=[*build_routes(state, operations, handlers), *docs_routes()],
         redirect_slashes=False,
         default=not_found_app,

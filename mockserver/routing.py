@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.context import RequestContext
@@ -105,6 +105,27 @@ def build_routes(
         by_path.setdefault(op.path, {})[op.method] = (op, handlers[op.operation_id])
     ordered = sorted(by_path, key=lambda p: (p.count("{"), p))
     return [Route(path, OperationEndpoint(state, by_path[path])) for path in ordered]
+
+
+class SpecRouter(Router):
+    """Starlette's router with an O(1) lookup for literal paths (most of the spec); templated paths scan."""
+
+    def __init__(self, routes: list[BaseRoute], **kwargs: Any) -> None:
+        super().__init__(routes=routes, **kwargs)
+        self.literal: dict[str, Route] = {
+            r.path: r for r in routes if isinstance(r, Route) and "{" not in r.path and r.methods is None
+        }
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope.get("root_path"):
+            route = self.literal.get(scope["path"])
+            if route is not None:
+                scope.setdefault("router", self)
+                scope["route"] = route
+                scope.update({"endpoint": route.endpoint, "path_params": {}})
+                await route.handle(scope, receive, send)
+                return
+        await super().app(scope, receive, send)
 
 
 class TrailingSlashMiddleware:

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from mockserver.errors import ArgumentError, PythonError
+from mockserver.errors import ArgumentError, DataError, PythonError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -61,6 +61,24 @@ def check_duplicate_ids(ids: Any, kind: str) -> tuple[list[Any], list[str]]:
         seen[item] = seen.get(item, 0) + 1
     messages = [f"Duplicate {kind} ids: {item}" for item, count in seen.items() if count > 1]
     return list(seen), messages
+
+
+def partial_result(errors: list[str], duplicates: list[str], success: int) -> dict[str, Any] | None:
+    """The server's reply after a bulk operation over ids.
+
+    Failures with some successes → `{"errors", "success_count"}` as data (code 0); failures only → 102 with the
+    messages joined by `"; "`; duplicate ids only → their messages as data (or 102 joined by `";"` if nothing
+    succeeded); otherwise no data.
+    """
+    if errors and success:
+        return {"errors": errors, "success_count": success}
+    if errors:
+        raise DataError("; ".join(errors))
+    if duplicates:
+        if success:
+            return {"errors": duplicates, "success_count": success}
+        raise DataError(";".join(duplicates))
+    return None
 
 
 def _py_type_name(value: Any) -> str:

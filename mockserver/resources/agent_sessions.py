@@ -13,7 +13,7 @@ from mockserver.errors import DataError, PythonError
 from mockserver.pagination import loose_desc, mysql_page, order_records, python_int
 from mockserver.resources.agent_services import OfflineServices, flow_services
 from mockserver.resources.sessions import reduced_chunks
-from mockserver.validation import check_duplicate_ids
+from mockserver.validation import check_duplicate_ids, partial_result
 
 if TYPE_CHECKING:
     from starlette.datastructures import UploadFile
@@ -162,15 +162,7 @@ class AgentSessionStore:
                 continue
             self.items.pop(found[0].id, None)
             success += 1
-        if errors and success:
-            return {"success_count": success, "errors": errors}
-        if errors:
-            raise DataError("; ".join(errors))
-        if duplicates and success:
-            return {"success_count": success, "errors": duplicates}
-        if duplicates:
-            raise DataError(";".join(duplicates))
-        return None
+        return partial_result(errors, duplicates, success)
 
     def seed(self, agent: Agent, messages: list[dict[str, str]] | None = None) -> AgentSession:
         """A session for a world: the prologue, then the given turns (assistant turns get empty references)."""

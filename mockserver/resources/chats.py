@@ -27,7 +27,7 @@ from mockserver.resources.chat_config import (
     split_prompt,
     varchar,
 )
-from mockserver.validation import check_duplicate_ids
+from mockserver.validation import check_duplicate_ids, partial_result
 
 if TYPE_CHECKING:
     from starlette.responses import Response
@@ -308,15 +308,7 @@ class ChatStore:
                 continue
             chat.status = "0"
             success += 1
-        if errors and success:
-            return {"errors": errors, "success_count": success}
-        if errors:
-            raise DataError("; ".join(errors))
-        if duplicates:
-            if success:
-                return {"errors": duplicates, "success_count": success}
-            raise DataError(";".join(duplicates))
-        return None
+        return partial_result(errors, duplicates, success)
 
 
 # -- HTTP half -----------------------------------------------------------------------------------

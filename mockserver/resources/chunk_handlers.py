@@ -13,7 +13,7 @@ from mockserver.resources.chunks import clean_questions
 from mockserver.resources.document_handlers import owned_dataset, owned_document
 from mockserver.resources.forced_body import gettable, joined, keyed, py_int
 from mockserver.search import highlight, remove_redundant_spaces
-from mockserver.validation import check_duplicate_ids
+from mockserver.validation import check_duplicate_ids, partial_result
 
 if TYPE_CHECKING:
     from starlette.responses import Response
@@ -121,9 +121,7 @@ async def delete_chunks(ctx: RequestContext) -> Response:
     count = deleted(chunks.delete(cid for cid in unique if isinstance(cid, str)))
     if count != len(unique):
         raise DataError(f"rm_chunk deleted chunks {count}, expect {len(unique)}")
-    if duplicates:
-        return result({"errors": duplicates, "success_count": count})
-    return result()
+    return result(partial_result([], duplicates, count))
 
 
 async def update_chunk(ctx: RequestContext) -> Response:

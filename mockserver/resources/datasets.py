@@ -11,7 +11,7 @@ from mockserver.envelope import result
 from mockserver.errors import ArgumentError, DataError, PythonError, RagflowError
 from mockserver.pagination import collation_key, mysql_page, order_records, python_int, strict_desc
 from mockserver.resources.dataset_models import CreateDatasetBody, UpdateDatasetBody, default_parser_config
-from mockserver.validation import check_duplicate_ids, validate_model
+from mockserver.validation import check_duplicate_ids, partial_result, validate_model
 
 if TYPE_CHECKING:
     from starlette.responses import Response
@@ -210,13 +210,7 @@ class DatasetStore:
                 continue
             self.remove(dataset)
             success += 1
-        if errors and success:
-            return {"errors": errors, "success_count": success}
-        if errors:
-            raise DataError("; ".join(errors))
-        if duplicates:
-            return {"errors": duplicates, "success_count": success}
-        return None
+        return partial_result(errors, duplicates, success)
 
     def remove(self, dataset: Dataset) -> None:
         """Hard-delete a dataset and, through the tenant's other stores, everything in it."""

@@ -15,7 +15,7 @@ from mockserver.pagination import python_int
 from mockserver.resources import document_files as files
 from mockserver.resources.dataset_models import default_parser_config
 from mockserver.resources.forced_body import gettable, keyed, no_attribute, py_int
-from mockserver.validation import check_duplicate_ids
+from mockserver.validation import check_duplicate_ids, partial_result
 
 if TYPE_CHECKING:
     from mockserver.backend import TenantBackend
@@ -282,11 +282,7 @@ async def parse_documents(ctx: RequestContext) -> Response:
         success += 1
     if not_found:
         raise DataError(f"Documents not found: {not_found!r}")
-    if duplicates:
-        if success:
-            return result({"errors": duplicates, "success_count": success})
-        raise DataError(";".join(duplicates))
-    return result()
+    return result(partial_result([], duplicates, success))
 
 
 async def stop_parsing_documents(ctx: RequestContext) -> Response:
@@ -299,9 +295,7 @@ async def stop_parsing_documents(ctx: RequestContext) -> Response:
         doc = owned_document(store, dataset_id, target, f"You don't own the document {target}.")
         store.stop(doc)
         success += 1
-    if duplicates:
-        return result({"errors": duplicates, "success_count": success})
-    return result()
+    return result(partial_result([], duplicates, success))
 
 
 HANDLERS: dict[str, Handler] = {

@@ -23,7 +23,7 @@ from mockserver.lifecycle import (
 )
 from mockserver.pagination import collation_key, mysql_page, order_records
 from mockserver.resources import document_files as files
-from mockserver.validation import check_duplicate_ids
+from mockserver.validation import check_duplicate_ids, partial_result
 
 if TYPE_CHECKING:
     from mockserver.backend import TenantBackend
@@ -268,11 +268,7 @@ class DocumentStore:
             success += 1
         if not_found:
             raise DataError(f"Documents not found: {not_found!r}")
-        if duplicates:
-            if success:
-                return {"errors": duplicates, "success_count": success}
-            raise DataError(";".join(duplicates))
-        return None
+        return partial_result([], duplicates, success)
 
     def remove(self, doc: Document) -> None:
         """Hard-delete a document: chunks, bytes, row; the dataset's counters go down by its counters."""

@@ -10,7 +10,7 @@ from mockserver.envelope import result
 from mockserver.errors import DataError, PythonError
 from mockserver.pagination import loose_desc, mysql_page, order_records, python_int
 from mockserver.resources.chat_config import check_update_fields, get_of, server_crash, varchar
-from mockserver.validation import check_duplicate_ids
+from mockserver.validation import check_duplicate_ids, partial_result
 
 if TYPE_CHECKING:
     from starlette.responses import Response
@@ -207,15 +207,7 @@ class SessionStore:
                 continue
             del self.items[session.id]
             success += 1
-        if errors and success:
-            return {"errors": errors, "success_count": success}
-        if errors:
-            raise DataError("; ".join(errors))
-        if duplicates:
-            if success:
-                return {"errors": duplicates, "success_count": success}
-            raise DataError(";".join(duplicates))
-        return None
+        return partial_result(errors, duplicates, success)
 
 
 # -- HTTP half -----------------------------------------------------------------------------------

@@ -6,15 +6,11 @@ import hashlib
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from mockserver.clock import Clock, RealClock, VirtualClock
 from mockserver.ids import IdFactory
 from mockserver.search import SearchIndex
 from mockserver.settings import Settings
-
-if TYPE_CHECKING:
-    from mockserver.resources.datasets import DatasetStore
 
 DEFAULT_EMBEDDING_MODEL = "BAAI/bge-large-zh-v1.5@BAAI"
 """A full-image deployment's default embedding model for a new tenant."""

@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mockserver.backend import Backends, TenantBackend
-from mockserver.resources.retrieval import RetrievalQuery, candidate_window, retrieve
-from mockserver.search import highlight
+from mockserver.state.backend import Backends, TenantBackend
+from mockserver.families.retrieval.service import RetrievalQuery, candidate_window, retrieve
+from mockserver.core.search import highlight
 from mockserver.settings import Settings
 
 _FUNCTION_TEXT = (

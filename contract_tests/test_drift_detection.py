@@ -18,7 +18,6 @@ from mockserver.conformance.command import emulator_app, emulator_credentials
 from mockserver.conformance.contract import load_contract
 from mockserver.conformance.runner import Runner, default_spec
 from mockserver.conformance.target import Target
-from mockserver.resources import PENDING
 from mockserver.server import ThreadedServer
 
 Reply = tuple[int, dict[str, str], bytes]
@@ -64,9 +63,8 @@ def server_error(reply: Reply) -> Reply:
 
 
 def stream_operation() -> str:
-    """An SSE operation the emulator implements; until there is one, the spec example stream stands in."""
-    sse = [op.operation_id for op in load_contract(default_spec()).ordered() if op.stream is not None]
-    return next((op for op in sse if op not in PENDING), sse[0])
+    """The first SSE operation of the spec."""
+    return next(op.operation_id for op in load_contract(default_spec()).ordered() if op.stream is not None)
 
 
 @functools.cache

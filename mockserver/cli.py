@@ -9,7 +9,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import uvicorn
+
+from mockserver.app import create_app, emulator_state
+from mockserver.control import snapshot
+from mockserver.core.lifecycle import parse_progression
+from mockserver.http.spec import load_operations
 from mockserver.settings import DEFAULT_API_KEY, DEFAULT_PORT, Settings
+from mockserver.version import __version__
 
 Command = Callable[[argparse.Namespace], int]
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
@@ -101,7 +108,11 @@ def _add_routes(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """Serve-mode settings with the command-line overrides applied."""
     settings = Settings.for_serve()
-    overrides: dict[str, object] = {"admin_enabled": not args.no_admin, "admin_key": args.admin_key}
+    overrides: dict[str, object] = {
+        "admin_enabled": not args.no_admin,
+        "admin_key": args.admin_key,
+        "reload_world": bool(args.reload_world),
+    }
     if args.api_keys:
         overrides["api_keys"] = tuple(args.api_keys)
     if args.world is not None:
@@ -109,8 +120,6 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     if args.answers is not None:
         overrides["answers"] = None if args.answers.lower() == "none" else args.answers
     if args.progression is not None:
-        from mockserver.lifecycle import parse_progression
-
         try:
             parse_progression(args.progression)
         except ValueError as exc:
@@ -128,12 +137,6 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from mockserver import snapshot
-    from mockserver.app import create_app, emulator_state
-    from mockserver.seed import WorldReloader
-
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings_from_args(args)
     app = create_app(settings)
@@ -141,21 +144,12 @@ def _serve(args: argparse.Namespace) -> int:
     if args.state_file and Path(args.state_file).exists():
         snapshot.load(state.backends, args.state_file)
         print(f"  state restored from {args.state_file}")
-    if args.reload_world and settings.world:
-        state.interceptors.insert(0, WorldReloader(state.backends, settings.world))
     base = f"http://{args.host}:{args.port}"
     print(f"ragflow-mockserver listening on {base}")
     print(f"  API base URL : {base}/api/v1")
     for key in settings.api_keys:
         print(f"  API key      : {key}   (Authorization: Bearer {key})")
     print(f"  try          : curl -H 'Authorization: Bearer {settings.api_keys[0]}' {base}/api/v1/datasets")
-    pending = state.pending_operations
-    if pending:
-        print(f"  not built yet ({len(pending)} operations answer a code-100 NotImplementedError):")
-        for op_id in pending:
-            print(f"    - {op_id}")
-    else:
-        print("  every operation of the spec is implemented")
     sys.stdout.flush()
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
@@ -167,12 +161,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _routes(args: argparse.Namespace) -> int:
-    from mockserver.resources import PENDING
-    from mockserver.spec import load_operations
-
     for op in load_operations():
-        status = "pending" if op.operation_id in PENDING else "built"
-        print(f"{op.method:7} {op.path:70} {op.operation_id:36} {status}")
+        print(f"{op.method:7} {op.path:70} {op.operation_id:36} {op.document}")
     return 0
 
 
@@ -184,8 +174,6 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from mockserver import __version__
-
     parser.add_argument("--version", action="version", version=f"ragflow-mockserver {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_serve(sub)

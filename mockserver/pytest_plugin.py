@@ -5,22 +5,24 @@ from __future__ import annotations
 import secrets
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
-if TYPE_CHECKING:
-    from starlette.applications import Starlette
-    from starlette.testclient import TestClient
-
-    from mockserver.answers import AnswerRule
-    from mockserver.app import EmulatorState
-    from mockserver.backend import TenantBackend
-    from mockserver.faults import FaultRule
-    from mockserver.journal import JournalEntry
-    from mockserver.seed import SeedReport
-    from mockserver.server import ThreadedServer
-    from mockserver.settings import Settings
+from mockserver.app import create_app, emulator_state
+from mockserver.control.seed import SeedReport, add_document, seed_tenant, set_parse_progression
+from mockserver.core.clock import VirtualClock
+from mockserver.core.validation import validate_model
+from mockserver.families.datasets.schemas import CreateDatasetBody
+from mockserver.server import ThreadedServer
+from mockserver.settings import Settings
+from mockserver.state.backend import TenantBackend
+from mockserver.state.emulator import EmulatorState
+from mockserver.state.faults import FaultRule
+from mockserver.state.journal import JournalEntry
+from mockserver.state.scripted_answers import AnswerRule
 
 MARKER = "ragflow"
 MARKER_HELP = (
@@ -46,8 +48,6 @@ class LazyServer:
     def base_url(self) -> str:
         """`http://127.0.0.1:<port>`, starting the server if needed."""
         if self._server is None:
-            from mockserver.server import ThreadedServer
-
             self._server = ThreadedServer(self.app).start()
         return self._server.base_url
 
@@ -62,9 +62,7 @@ class TenantJournal:
     """The call journal seen from one tenant: `calls`, `last`, `assert_called`, `assert_not_called`, `clear`."""
 
     def __init__(self, state: EmulatorState, tenant_id: str) -> None:
-        from mockserver.journal import journal_of
-
-        self._journal = journal_of(state)
+        self._journal = state.journal
         self.tenant_id = tenant_id
 
     def calls(self, operation_id: str | None = None) -> list[JournalEntry]:
@@ -92,8 +90,6 @@ class RagflowMock:
     """What the `ragflow` fixture gives a test: one fresh tenant on the session's emulator."""
 
     def __init__(self, app: Starlette, server: LazyServer, tenant: TenantBackend, api_key: str) -> None:
-        from mockserver.app import emulator_state
-
         self.app = app
         self.state = emulator_state(app)
         self._server = server
@@ -102,7 +98,7 @@ class RagflowMock:
         self.api_key = api_key
         self.journal = TenantJournal(self.state, tenant.tenant_id)
         self._client: TestClient | None = None
-        self._unexpected_before = len(self.state.unexpected)
+        self._unexpected_before = self.state.unexpected_count
 
     # -- clients -----------------------------------------------------------------------------------
     @property
@@ -119,8 +115,6 @@ class RagflowMock:
     def client(self) -> TestClient:
         """An in-process `httpx.Client` (no socket) authenticated as this tenant; base URL `http://testserver`."""
         if self._client is None:
-            from starlette.testclient import TestClient
-
             self._client = TestClient(self.app, headers=self.headers).__enter__()
         return self._client
 
@@ -133,61 +127,42 @@ class RagflowMock:
     # -- seeding -----------------------------------------------------------------------------------
     def seed(self, world: str | Path | dict[str, Any]) -> SeedReport:
         """Load a world (shipped name, YAML path, or mapping) into this tenant; returns the ids by name."""
-        from mockserver.seed import seed_tenant
-
         return seed_tenant(self.state.backends, self.tenant, world)
 
     def create_dataset(self, name: str, **fields: Any) -> Any:
         """Create a dataset through the datasets store (same rules as the API); returns the record."""
-        from mockserver.resources.dataset_models import CreateDatasetBody
-        from mockserver.validation import validate_model
-
         return self.tenant.datasets.create(validate_model(CreateDatasetBody, {"name": name, **fields}))
 
     def add_document(self, dataset: Any, name: str, text: str | bytes, *, parse: bool = True) -> Any:
         """Upload a document (and parse it to DONE at once by default); returns the record."""
-        from mockserver.seed import add_document
-
         data = text.encode("utf-8") if isinstance(text, str) else text
         return add_document(self.tenant, dataset, name, data, parse=parse)
 
     def set_progression(self, spec: str) -> None:
         """How parsing advances for this tenant: `immediate`, `polls:N`, `seconds:T`, `fail:P[:message]`."""
-        from mockserver.seed import set_parse_progression
-
         set_parse_progression(self.state.backends, spec, self.tenant)
 
     # -- answers, faults, clock --------------------------------------------------------------------
     def script_answer(self, answer: str | None = None, **spec: Any) -> AnswerRule:
         """Script an answer of this tenant's chats and agents: `match` (regex), `times`, `chat`, `datasets`,
         `reference`, `reasoning`, `pacing` (see fixtures/README.md, Answers)."""
-        from mockserver.answers import engine_of
-
-        engine = engine_of(self.state)
         if answer is not None:
             spec["answer"] = answer
-        return engine.script(spec, tenant_id=self.tenant_id)
+        return self.state.answers.add(spec, tenant_id=self.tenant_id)
 
     def fault(self, operation_id: str, **spec: Any) -> FaultRule:
         """Inject a fault for this tenant's calls of one operation (`*` for all): status/code/message, delay,
         stream={"kind": "truncate"|"stall"|"disconnect"|"error", "after_frames": n}, times, probability, seed."""
-        from mockserver.faults import faults_of
-
-        known = {op.operation_id for op in self.state.operations}
-        if operation_id != "*" and operation_id not in known:
+        if operation_id != "*" and operation_id not in self.state.operation_ids:
             raise ValueError(f"unknown operationId {operation_id!r}")
-        return faults_of(self.state).add({**spec, "operation_id": operation_id, "tenant_id": self.tenant_id})
+        return self.state.faults.add({**spec, "operation_id": operation_id, "tenant_id": self.tenant_id})
 
     def clear_faults(self) -> int:
         """Remove this tenant's fault rules."""
-        from mockserver.faults import faults_of
-
-        return faults_of(self.state).clear(self.tenant_id)
+        return self.state.faults.clear(self.tenant_id)
 
     def advance(self, seconds: float) -> None:
         """Move the (virtual) clock forward: time-based parsing and paced streams move on."""
-        from mockserver.clock import VirtualClock
-
         clock = self.state.clock
         if not isinstance(clock, VirtualClock):
             raise RuntimeError("the emulator runs on the real clock; use a virtual clock in ragflow_settings")
@@ -205,27 +180,21 @@ class RagflowMock:
     @property
     def unexpected(self) -> list[BaseException]:
         """Exceptions the emulator raised unintentionally since this test started."""
-        return self.state.unexpected[self._unexpected_before :]
+        return self.state.unexpected_since(self._unexpected_before)
 
     def close(self) -> None:
         """Drop the tenant and everything attached to it (faults, journal entries, scripted answers)."""
-        from mockserver.faults import faults_of
-
         if self._client is not None:
             self._client.__exit__(None, None, None)
             self._client = None
-        faults_of(self.state).clear(self.tenant_id)
+        self.state.faults.clear(self.tenant_id)
         self.journal.clear()
-        engine = self.state.extensions.get("answers")
-        if engine is not None:
-            engine.clear_scripted(tenant_id=self.tenant_id)
+        self.state.answers.clear(self.tenant_id)
         self.state.backends.drop_tenant(self.tenant_id)
 
 
 def new_tenant(app: Starlette, server: LazyServer) -> RagflowMock:
     """A fresh tenant with its own API key on a shared app (what the `ragflow` fixture does per test)."""
-    from mockserver.app import emulator_state
-
     backends = emulator_state(app).backends
     tenant = backends.create_tenant(secrets.token_hex(16), name="pytest")
     row = backends.add_token(tenant, "ragflow-" + secrets.token_hex(16))
@@ -235,16 +204,12 @@ def new_tenant(app: Starlette, server: LazyServer) -> RagflowMock:
 @pytest.fixture(scope="session")
 def ragflow_settings() -> Settings:
     """Emulator settings for the session (override in your conftest.py to change pace, clock, keys…)."""
-    from mockserver.settings import Settings
-
     return Settings.for_tests(api_keys=())
 
 
 @pytest.fixture(scope="session")
 def ragflow_app(ragflow_settings: Settings) -> Starlette:
     """The session's emulator app (one per pytest-xdist worker)."""
-    from mockserver.app import create_app
-
     return create_app(ragflow_settings)
 
 

@@ -19,6 +19,8 @@ class Settings:
     """API keys accepted on `/api/v1`; each key gets its own tenant."""
     world: str | None = None
     """World to seed at start: a name in `fixtures/worlds/` (without `.yaml`), a path, or None."""
+    reload_world: bool = False
+    """Rebuild the configured tenants from the world file whenever the file changes."""
     timezone: str = "Asia/Shanghai"
     """The server's local zone; `*_date` fields show local wall-clock time labelled GMT, as RAGFlow does."""
     id_seed: int | None = None

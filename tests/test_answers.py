@@ -7,17 +7,19 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.answer_text import NOT_FOUND_SENTENCE, best_sentence, cited_reference, grounded_text, pieces_of
-from mockserver.answers import AnswerEngine, AnswerRule, AnswerSettings, engine_of, load_rules
+from mockserver.control.answers import load_directory, load_rules
+from mockserver.core.answer_text import NOT_FOUND_SENTENCE, best_sentence, cited_reference, grounded_text, pieces_of
+from mockserver.families.chats.answers import AnswerEngine, AnswerSettings, engine_of
+from mockserver.state.scripted_answers import AnswerRule, ScriptedAnswers
 from tests.resources.chatkit import parsed_dataset
 from tests.resources.knowledge import tenant_of
 
 
 def test_shipped_rules_load() -> None:
-    engine = AnswerEngine.from_directory()
-    names = [r.name for r in engine.fixture_rules]
+    rules = load_directory()
+    names = [r.name for r in rules]
     assert {"greeting", "emulator", "netherfield", "tea-returns"} <= set(names)
-    assert all(r.source == "demo.yaml" for r in engine.fixture_rules)
+    assert all(r.source == "demo.yaml" for r in rules)
 
 
 def test_rule_validation(tmp_path: Path) -> None:
@@ -38,27 +40,28 @@ def test_rule_validation(tmp_path: Path) -> None:
 def test_matching_precedence_and_scopes(client: TestClient) -> None:
     tenant = tenant_of(client)
     kb = parsed_dataset(client, "geo")
-    engine = AnswerEngine([AnswerRule(answer="fixture", match="river")])
+    scripted = ScriptedAnswers([AnswerRule(answer="fixture", match="river")])
+    engine = AnswerEngine(scripted)
     settings = AnswerSettings(chat_id="c1", chat_name="Geo")
     assert engine.answer(tenant, "river?", [kb], settings).text == "fixture"
-    engine.add({"answer": "older", "match": "river"})
-    engine.add({"answer": "newest", "match": "river", "times": 1})
+    scripted.add({"answer": "older", "match": "river"})
+    scripted.add({"answer": "newest", "match": "river", "times": 1})
     assert engine.answer(tenant, "river?", [kb], settings).text == "newest"
     assert engine.answer(tenant, "river?", [kb], settings).text == "older"  # `times` used up
-    engine.add({"answer": "for chat", "chat": "Other"})
-    engine.add({"answer": "for dataset", "datasets": ["GEO"], "match": "mountain"})
-    engine.add({"answer": "other tenant", "tenant_id": "someone-else"})
+    scripted.add({"answer": "for chat", "chat": "Other"})
+    scripted.add({"answer": "for dataset", "datasets": ["GEO"], "match": "mountain"})
+    scripted.add({"answer": "other tenant", "tenant_id": "someone-else"})
     assert engine.answer(tenant, "mountain", [kb], settings).text == "for dataset"
     assert engine.answer(tenant, "mountain", [], settings).text.startswith("You asked")
-    assert engine.clear_scripted(tenant_id="someone-else") == 1
-    assert engine.clear() == 4
-    assert [r.answer for r in engine.scripted()] == ["fixture"]
+    assert scripted.clear("someone-else") == 1
+    assert scripted.clear() == 4
+    assert [r.answer for r in scripted.scripted()] == ["fixture"]
 
 
 def test_grounded_answer_cites_what_retrieval_found(client: TestClient) -> None:
     tenant = tenant_of(client)
     kb = parsed_dataset(client, "geo")
-    engine = AnswerEngine()
+    engine = AnswerEngine(ScriptedAnswers())
     answer = engine.answer(tenant, "Which river is the longest?", [kb], AnswerSettings())
     assert answer.text.startswith("The Nile is the longest river in Africa. ##0$$")
     assert answer.reference["chunks"][0]["document_name"] == "rivers.txt"
@@ -89,6 +92,6 @@ def test_composition_helpers() -> None:
 
 def test_the_app_loads_the_engine_at_start(client: TestClient) -> None:
     state = client.app.state.emulator  # type: ignore[attr-defined]
-    assert state.extensions["answers"] is engine_of(state)
-    rule = engine_of(state).script({"answer": "hi"}, tenant_id="t1")
+    assert engine_of(state).scripted is state.answers
+    rule = state.answers.add({"answer": "hi"}, tenant_id="t1")
     assert rule.to_json()["tenant_id"] == "t1"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings
-from mockserver.auth import api_key, beta_token, dify_api_key, legacy_api_key, login_token
-from mockserver.backend import Backends
-from mockserver.errors import RagflowError
+from mockserver.core.errors import RagflowError
+from mockserver.http.auth import api_key, beta_token, dify_api_key, legacy_api_key, login_token
+from mockserver.http.render import error_response
+from mockserver.state.backend import Backends
 
 
 @pytest.mark.parametrize(
@@ -39,8 +42,7 @@ def test_scheme_word_is_not_checked_and_key_is_case_insensitive(anon_client: Tes
 
 
 def _payload(exc: RagflowError) -> tuple[int, dict[str, object]]:
-    response = exc.response()
-    import json
+    response = error_response(exc)
 
     return response.status_code, json.loads(bytes(response.body))
 

@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from mockserver.canvas import Canvas, CanvasFailure, Generated, Notice, RetrievalParams, Step, default_dsl
+from mockserver.families.agents.canvas import (
+    Canvas,
+    CanvasFailure,
+    Generated,
+    Notice,
+    RetrievalParams,
+    Step,
+    default_dsl,
+)
 
 CHUNK = {"id": "c1", "content": "Blue sky.", "document_id": "d1", "document_name": "sky.txt"}
 

@@ -27,7 +27,7 @@ def test_serve_help_documents_defaults(capsys: pytest.CaptureFixture[str]) -> No
 def test_routes_lists_every_operation(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["routes"]) == 0
     out = capsys.readouterr().out
-    assert "createDataset" in out and "built" in out
+    assert "createDataset" in out and "ragflow.yaml" in out
 
 
 def test_serve_settings_from_flags() -> None:

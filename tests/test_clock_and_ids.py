@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from mockserver.clock import RealClock, VirtualClock
-from mockserver.ids import IdFactory, chunk_id
+from mockserver.core.clock import RealClock, VirtualClock
+from mockserver.core.ids import IdFactory, chunk_id
 
 
 def test_http_date_is_local_time_labelled_gmt() -> None:

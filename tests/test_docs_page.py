@@ -10,7 +10,7 @@ import yaml
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
-from mockserver.docs_page import fallback_page, merged_spec
+from mockserver.http.docs_page import fallback_page, merged_spec
 from mockserver.server import ThreadedServer
 
 CHROMIUM_FLAGS = (

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mockserver.envelope import RetCode, dumps, json_result, result, stream_json
+from mockserver.core.errors import RetCode
+from mockserver.core.sse import stream_json
+from mockserver.http.envelope import dumps, json_result, result
 
 
 def test_result_shapes() -> None:

@@ -8,13 +8,13 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from mockserver.app import emulator_state
-from mockserver.clock import VirtualClock
-from mockserver.faults import FaultRegistry, FaultSpec, faults_of, to_stream_fault
-from mockserver.streaming import DEFAULT_FAULT_MESSAGE, StreamFault
+from mockserver.core.clock import VirtualClock
+from mockserver.state.faults import DEFAULT_STREAM_FAULT_MESSAGE as DEFAULT_FAULT_MESSAGE
+from mockserver.state.faults import FaultRegistry, FaultSpec, StreamFault, to_stream_fault
 
 
 def _faults(app: Starlette) -> FaultRegistry:
-    return faults_of(emulator_state(app))
+    return emulator_state(app).faults
 
 
 def test_replacement_answers_instead_of_the_handler(app: Starlette, client: TestClient) -> None:

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
-from mockserver.canvas import begin_input, default_dsl
+from mockserver.families.agents.canvas import begin_input, default_dsl
 from mockserver.paths import fixtures_dir
 from tests.resources.knowledge import create_dataset, parse, upload_ok
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mockserver.lifecycle import (
+from mockserver.core.lifecycle import (
     DEFAULT_FAILURE,
     AfterPolls,
     AfterSeconds,

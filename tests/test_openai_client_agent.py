@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
-from mockserver.canvas import default_dsl
+from mockserver.families.agents.canvas import default_dsl
 from mockserver.server import ThreadedServer
 
 KEY = "ragflow-openai-agent-key"

@@ -6,8 +6,8 @@ from dataclasses import asdict, dataclass
 
 import pytest
 
-from mockserver.errors import DataError, MySQLError, PythonError
-from mockserver.pagination import collation_key, loose_desc, mysql_page, order_records, python_int, strict_desc
+from mockserver.core.errors import DataError, MySQLError, PythonError
+from mockserver.core.pagination import collation_key, loose_desc, mysql_page, order_records, python_int, strict_desc
 
 
 def test_python_int() -> None:

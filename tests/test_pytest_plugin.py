@@ -34,7 +34,7 @@ def test_marker_seeds_a_world_and_sets_the_progression(pytester: pytest.Pytester
     pytester.makepyfile(
         """
         import pytest
-        from mockserver.lifecycle import AfterPolls
+        from mockserver.core.lifecycle import AfterPolls
 
         @pytest.mark.ragflow(world="minimal", progression="polls:2")
         def test_seeded(ragflow):
@@ -56,7 +56,7 @@ def test_journal_faults_and_sdk_over_the_real_socket(pytester: pytest.Pytester) 
     pytester.makepyfile(
         """
         import pytest
-        from mockserver.journal import JournalAssertionError
+        from mockserver.state.journal import JournalAssertionError
 
         def test_sdk(ragflow):
             rag = ragflow.sdk()
@@ -93,7 +93,7 @@ def test_server_side_exceptions_are_re_raised_in_the_test(
 ) -> None:
     pytester.makepyfile(
         """
-        from mockserver.resources import datasets
+        from mockserver.families.datasets import models as datasets
 
         def test_boom(ragflow, monkeypatch):
             def explode(*args, **kwargs):

@@ -7,10 +7,11 @@ from starlette.responses import Response
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
-from mockserver.context import RequestContext
-from mockserver.resources import PENDING, collect_handlers, pending_operation
-from mockserver.routing import RegistryMismatch, check_registry
-from mockserver.spec import Operation, load_operations
+from mockserver.control.admin import CONTROL_HANDLERS
+from mockserver.families.registry import family_handlers
+from mockserver.http.context import RequestContext
+from mockserver.http.routing import RegistryMismatch, check_registry
+from mockserver.http.spec import Operation, load_operations
 
 NOT_FOUND = {"code": 100, "data": None, "message": "<NotFound '404: Not Found'>"}
 NOT_ALLOWED = {"code": 100, "data": None, "message": "<MethodNotAllowed '405: Method Not Allowed'>"}
@@ -18,7 +19,7 @@ NOT_ALLOWED = {"code": 100, "data": None, "message": "<MethodNotAllowed '405: Me
 
 def test_every_spec_operation_has_exactly_one_handler() -> None:
     operations = load_operations()
-    handlers = collect_handlers()
+    handlers = {**family_handlers(), **CONTROL_HANDLERS}
     check_registry(operations, handlers)
     assert {op.operation_id for op in operations} == set(handlers)
 
@@ -35,11 +36,6 @@ def test_registry_mismatch_refuses_to_start() -> None:
         check_registry([], {"extra": handler})
 
 
-def test_pending_operations_are_answered_by_the_one_pending_handler() -> None:
-    handlers = collect_handlers()
-    assert all(handlers[op_id] is pending_operation for op_id in PENDING)
-
-
 def test_unknown_route_and_wrong_method(client: TestClient) -> None:
     assert client.get("/api/v1/nothing").json() == NOT_FOUND
     assert client.get("/").json() == NOT_FOUND
@@ -54,20 +50,6 @@ def test_trailing_slash_is_the_same_route(client: TestClient) -> None:
 
 def test_head_is_served_like_get(client: TestClient) -> None:
     assert client.head("/api/v1/datasets").status_code == 200
-
-
-def test_pending_operation_names_itself(client: TestClient) -> None:
-    if not PENDING:
-        pytest.skip("every operation is implemented")
-    op = next(o for o in load_operations() if o.operation_id in PENDING)
-    path = op.path.replace("{", "").replace("}", "")
-    body = client.request(op.method, path, json={}).json()
-    if op.security is None or "NotImplementedError" in body.get("message", ""):
-        assert body == {
-            "code": 100,
-            "data": None,
-            "message": f"NotImplementedError('ragflow-mockserver does not implement {op.operation_id} yet')",
-        }
 
 
 def test_unexpected_exception_is_rendered_as_the_global_handler_does() -> None:

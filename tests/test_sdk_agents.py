@@ -11,7 +11,7 @@ import pytest
 from ragflow_sdk import RAGFlow
 
 from mockserver import Settings, create_app
-from mockserver.canvas import begin_input, default_dsl
+from mockserver.families.agents.canvas import begin_input, default_dsl
 from mockserver.server import ThreadedServer
 
 KEY = "ragflow-sdk-agent-key"

@@ -7,7 +7,7 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver.search import Hit, SearchIndex, count_tokens, highlight, remove_redundant_spaces, tokenize
+from mockserver.core.search import Hit, SearchIndex, count_tokens, highlight, remove_redundant_spaces, tokenize
 
 CORPUS = {
     "c-paris": ("kb1", "doc-geo", "Paris is the capital of France. The Eiffel Tower stands in Paris."),

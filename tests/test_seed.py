@@ -10,9 +10,10 @@ from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
 from mockserver.app import emulator_state
-from mockserver.backend import Backends
-from mockserver.seed import WorldReloader, seed_tenant, set_parse_progression
-from mockserver.world import WorldError, available_worlds, parse_world, read_world
+from mockserver.control.seed import WorldReloader, seed_tenant, set_parse_progression
+from mockserver.control.worlds import WorldError, available_worlds, parse_world, read_world
+from mockserver.state.backend import Backends
+from mockserver.state.emulator import EmulatorState
 
 KEY = "ragflow-mock-key"
 
@@ -158,16 +159,16 @@ def test_parse_progression_per_tenant() -> None:
 def test_reloader_rebuilds_state_when_the_file_changes(tmp_path: Path) -> None:
     path = tmp_path / "w.yaml"
     path.write_text("name: w\ndatasets: [{name: first}]\n")
-    backends = Backends(Settings.for_tests())
-    reloader = WorldReloader(backends, str(path), check_every=0)
-    reloader.reload()
+    state = EmulatorState(Settings.for_tests())
+    reloader = WorldReloader(str(path), check_every=0)
+    reloader.reload(state)
     path.write_text("name: w\ndatasets: [{name: second}]\n")
     os.utime(path, ns=(1, 2_000_000_000_000_000_000))
     assert reloader.changed()
-    reloader.reload()
-    assert [d.name for d in _tenant(backends).datasets.items.values()] == ["second"]
+    reloader.reload(state)
+    assert [d.name for d in _tenant(state.backends).datasets.items.values()] == ["second"]
     path.write_text("datasets: [{}]\n")
     os.utime(path, ns=(1, 3_000_000_000_000_000_000))
-    reloader.reload()
+    reloader.reload(state)
     assert reloader.last_error is not None and "datasets[0].name: Field required" in reloader.last_error
-    assert [d.name for d in _tenant(backends).datasets.items.values()] == ["second"]
+    assert [d.name for d in _tenant(state.backends).datasets.items.values()] == ["second"]

@@ -13,8 +13,7 @@ from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
 from mockserver.app import emulator_state
-from mockserver.backend import Backends
-from mockserver.snapshot import (
+from mockserver.control.snapshot import (
     Decoder,
     Encoder,
     SnapshotError,
@@ -25,6 +24,7 @@ from mockserver.snapshot import (
     take_snapshot,
     write_state_file,
 )
+from mockserver.state.backend import Backends
 
 KEY = "ragflow-mock-key"
 HEADERS = {"Authorization": f"Bearer {KEY}"}
@@ -61,7 +61,7 @@ def test_restored_search_index_still_finds_chunks() -> None:
 
 
 def test_shared_records_stay_shared() -> None:
-    from mockserver.backend import ApiToken
+    from mockserver.state.backend import ApiToken
 
     token = ApiToken(token="t", tenant_id="x", beta="b", create_time=1, create_date="d")
     encoded = Encoder().encode({"a": token, "b": [token], "t": (1, 2), "s": {3}, "k": {(1, 2): b"\x00"}})
@@ -136,7 +136,7 @@ def test_unreadable_state_file(tmp_path: Path) -> None:
 
 _WRITER = """
 import sys
-from mockserver.snapshot import write_state_file
+from mockserver.control.snapshot import write_state_file
 big = {"format": "x", "payload": ["y" * 1000] * 2000}
 path = sys.argv[1]
 print("ready", flush=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mockserver import sse
+from mockserver.core import sse
 
 
 def test_frame_is_data_colon_json_blank_line() -> None:

@@ -14,16 +14,21 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from mockserver import sse
-from mockserver.clock import RealClock, VirtualClock
+from mockserver.core import sse
+from mockserver.core.clock import RealClock, VirtualClock
+from mockserver.http.streaming import StreamFrame, StreamScript, stream_response
 from mockserver.server import ThreadedServer
 from mockserver.settings import Settings
-from mockserver.streaming import StreamFault, StreamFrame, StreamScript, stream_response
+from mockserver.state.faults import StreamFault
 
 
 def fake_ctx(clock: Any, settings: Settings, fault: StreamFault | None = None) -> Any:
-    extensions = {} if fault is None else {"stream_faults": lambda ctx: fault}
-    return SimpleNamespace(state=SimpleNamespace(settings=settings, clock=clock, extensions=extensions))
+    faults = SimpleNamespace(stream_fault=lambda operation_id, tenant_id: fault)
+    return SimpleNamespace(
+        state=SimpleNamespace(settings=settings, clock=clock, faults=faults),
+        operation=SimpleNamespace(operation_id="op"),
+        caller_tenant_id=lambda: None,
+    )
 
 
 def make_script(events: int = 5, tokens: int = 4, log: list[str] | None = None, **extra: Any) -> StreamScript:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.errors import DataError, PythonError
-from mockserver.validation import check_duplicate_ids, partial_result
+from mockserver.core.errors import DataError, PythonError
+from mockserver.core.validation import check_duplicate_ids, partial_result
 
 
 def test_check_duplicate_ids() -> None:

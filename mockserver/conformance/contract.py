@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from mockserver.spec import HTTP_METHODS, load_document
+from mockserver.http.spec import HTTP_METHODS, load_document
 
 SPEC_URI = "urn:ragflow-contract"
 ERROR_SCHEMAS = frozenset({"#/components/schemas/ErrorResult", "#/components/schemas/JsonResult"})

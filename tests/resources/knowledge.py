@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from mockserver.backend import TenantBackend
+from mockserver.state.backend import TenantBackend
 
 API = "/api/v1"
 

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from mockserver.resources.account_crypto import (
+from mockserver.families.accounts.crypto import (
     RsaPrivateKey,
     TimedSerializer,
     TransportError,
@@ -74,7 +74,7 @@ def test_api_token_recipe_shape() -> None:
 def test_transport_failures_match_the_server(value: object, exc_class: str, text: str) -> None:
     with pytest.raises(TransportError) as caught:
         decode_transported_password(value, None)
-    assert (caught.value.exc_class, caught.value.text) == (exc_class, text)
+    assert (caught.value.exc_type, caught.value.text) == (exc_class, text)
 
 
 def test_opaque_ciphertext_ignores_non_alphabet_characters() -> None:

@@ -6,9 +6,9 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from mockserver import sse
-from mockserver.canvas import begin_input, default_dsl
-from mockserver.errors import WERKZEUG_500_HTML
+from mockserver.core import sse
+from mockserver.core.errors import WERKZEUG_500_HTML
+from mockserver.families.agents.canvas import begin_input, default_dsl
 from tests.resources.knowledge import create_dataset, parse, upload_ok
 
 TEXT = b"The sky is blue because of Rayleigh scattering. Grass is green because of chlorophyll."

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from mockserver.canvas import begin_input, default_dsl
+from mockserver.families.agents.canvas import begin_input, default_dsl
 
 PROLOGUE = "Hello from the agent."
 

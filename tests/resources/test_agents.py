@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from mockserver.canvas import default_dsl
+from mockserver.families.agents.canvas import default_dsl
 
 DSL = default_dsl([])
 

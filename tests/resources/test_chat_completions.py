@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver import sse
-from mockserver.answers import engine_of
-from mockserver.errors import WERKZEUG_500_HTML
+from mockserver.core import sse
+from mockserver.core.errors import WERKZEUG_500_HTML
 from tests.conftest import API_KEY
 from tests.resources.chatkit import chat_ok, parsed_dataset, session_ok, sessions_of
 from tests.resources.knowledge import API, create_dataset, tenant_of
@@ -128,7 +127,7 @@ def test_non_streaming_answer(client: TestClient, chat_id: str) -> None:
 
 def test_intermediate_events_every_sixteen_tokens(client: TestClient, chat_id: str) -> None:
     long_answer = " ".join(f"word{i}" for i in range(40)) + "."
-    engine_of(client.app.state.emulator).add({"match": "long", "answer": long_answer})  # type: ignore[attr-defined]
+    client.app.state.emulator.answers.add({"match": "long", "answer": long_answer})  # type: ignore[attr-defined]
     sid = session_ok(client, chat_id)["id"]
     answers = [f["data"]["answer"] for f in events(complete(client, chat_id, session_id=sid, question="long"))[:-1]]
     assert len(answers) >= 3
@@ -213,7 +212,7 @@ def test_datasets_gone_gives_the_embedding_error_answer(client: TestClient, kb: 
 
 
 def test_scripted_answer_with_canned_reference(client: TestClient, chat_id: str) -> None:
-    engine_of(client.app.state.emulator).add(  # type: ignore[attr-defined]
+    client.app.state.emulator.answers.add(  # type: ignore[attr-defined]
         {
             "match": "refund",
             "answer": "Within 30 days. ##0$$",

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.resources.chat_config import DEFAULT_SYSTEM_PROMPT
+from mockserver.families.chats.config import DEFAULT_SYSTEM_PROMPT
 from tests.resources.chatkit import chat_ok, create_chat, parsed_dataset
 from tests.resources.knowledge import API, create_dataset, tenant_of
 

@@ -8,7 +8,7 @@ import pytest
 import xxhash
 from starlette.testclient import TestClient
 
-from mockserver.search import count_tokens
+from mockserver.core.search import count_tokens
 from tests.resources.knowledge import (
     API,
     TEXT,

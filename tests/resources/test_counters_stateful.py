@@ -16,8 +16,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
-from mockserver.backend import TenantBackend
-from mockserver.search import count_tokens
+from mockserver.core.search import count_tokens
+from mockserver.state.backend import TenantBackend
 from tests.resources.knowledge import API, chunks_url, tenant_of
 
 WORDS = ("river", "mountain", "solar", "engine", "library", "garden", "protein", "orbit", "harbor", "violin")

@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
-from mockserver.resources.document_files import content_disposition, deduplicate
+from mockserver.families.documents.files import content_disposition, deduplicate
 from tests.conftest import API_KEY, OTHER_KEY
 from tests.resources.knowledge import (
     API,

@@ -10,7 +10,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from mockserver import sse
+from mockserver.core import sse
 from tests.conftest import API_KEY
 from tests.resources.test_accounts import PASSWORD
 
@@ -240,7 +240,7 @@ def test_agent_key_conversation_and_broken_completion(world: World) -> None:
 
 
 def _dsl() -> dict[str, Any]:
-    from mockserver.canvas import default_dsl
+    from mockserver.families.agents.canvas import default_dsl
 
     return default_dsl([])
 

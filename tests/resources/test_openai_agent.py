@@ -7,9 +7,9 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from mockserver import sse
-from mockserver.canvas import begin_input, default_dsl
-from mockserver.search import count_tokens
+from mockserver.core import sse
+from mockserver.core.search import count_tokens
+from mockserver.families.agents.canvas import begin_input, default_dsl
 
 PROLOGUE = "Hi! I'm your smart assistant. What can I do for you?"
 

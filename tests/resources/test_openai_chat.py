@@ -7,9 +7,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver import sse
-from mockserver.answers import engine_of
-from mockserver.resources.openai_chat import DeltaTracker, split_reasoning
+from mockserver.core import sse
+from mockserver.families.chats.openai import DeltaTracker, split_reasoning
 from tests.resources.chatkit import chat_ok, parsed_dataset
 
 QUESTION = "Which river carries more water?"
@@ -110,7 +109,7 @@ def test_non_streaming_matches_streaming(client: TestClient, chat_id: str) -> No
 
 
 def test_reasoning_content(client: TestClient, chat_id: str) -> None:
-    engine_of(client.app.state.emulator).add(  # type: ignore[attr-defined]
+    client.app.state.emulator.answers.add(  # type: ignore[attr-defined]
         {"match": "think", "reasoning": "Let me consider the rivers.", "answer": "The Amazon."}
     )
     chunks = sse.payloads(ask(client, chat_id, messages=[{"role": "user", "content": "think"}]).content)[:-2]

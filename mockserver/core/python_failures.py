@@ -1,0 +1,172 @@
+"""The exceptions CPython raises when the real server's handlers meet client data of the wrong shape.
+
+The real server answers an uncaught exception with code 100 and the exception's repr (see `PythonError`). The
+official image runs **CPython 3.10**, so every text here is 3.10's wording (3.11 changed some, e.g. "string
+indices must be integers, not 'str'"); `from_exception` translates the few texts the host interpreter words
+differently. Each helper either performs the Python operation the server performs (`item`, `get`, `contains`,
+`iterate`, `py_int`, `joined`) or returns the error to raise (`no_attribute`, `not_subscriptable`, …). This is
+the one place such texts are written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from mockserver.core.errors import PythonError
+
+_HOST_WORDING: tuple[tuple[str, str], ...] = (
+    ("string indices must be integers, not 'str'", "string indices must be integers"),
+    ("or a real number, not", "or a number, not"),
+)
+"""(host interpreter's words, CPython 3.10's words) pairs, replaced inside an exception's text."""
+
+
+def type_name(value: Any) -> str:
+    """Python's type name of a decoded JSON value (`NoneType`, `dict`, `list`, `str`, `int`, `float`, `bool`)."""
+    return type(value).__name__
+
+
+# -- errors to raise ------------------------------------------------------------------------------------
+def no_attribute(value: Any, attribute: str) -> PythonError:
+    """`value.attribute` on a value without it: `AttributeError("'X' object has no attribute 'a'")`."""
+    return PythonError("AttributeError", f"'{type_name(value)}' object has no attribute '{attribute}'")
+
+
+def none_has_no_get() -> PythonError:
+    """`.get` on a missing JSON body."""
+    return no_attribute(None, "get")
+
+
+def not_iterable(value: Any) -> PythonError:
+    """`for x in value` / `list(value)` on a non-iterable: `TypeError("'X' object is not iterable")`."""
+    return PythonError("TypeError", f"'{type_name(value)}' object is not iterable")
+
+
+def not_a_container(value: Any) -> PythonError:
+    """`key in value` on a non-container: `TypeError("argument of type 'X' is not iterable")`."""
+    return PythonError("TypeError", f"argument of type '{type_name(value)}' is not iterable")
+
+
+def none_not_iterable() -> PythonError:
+    """`key in body` on a missing JSON body."""
+    return not_a_container(None)
+
+
+def not_subscriptable(value: Any) -> PythonError:
+    """`value[key]` on a scalar: `TypeError("'X' object is not subscriptable")`."""
+    return PythonError("TypeError", f"'{type_name(value)}' object is not subscriptable")
+
+
+def bad_index(container: Any, key: Any) -> PythonError:
+    """`container[key]` on a list or string with a non-integer key (3.10 wording)."""
+    if isinstance(container, str):
+        return PythonError("TypeError", "string indices must be integers")
+    return PythonError("TypeError", f"list indices must be integers or slices, not {type_name(key)}")
+
+
+def key_error(key: str) -> PythonError:
+    """`KeyError('key')`."""
+    return PythonError("KeyError", key)
+
+
+def no_item_assignment(value: Any) -> PythonError:
+    """`value[key] = x` on a value that does not support it."""
+    return PythonError("TypeError", f"'{type_name(value)}' object does not support item assignment")
+
+
+def from_exception(exc: BaseException) -> PythonError:
+    """A real exception of the host interpreter, in CPython 3.10's words."""
+    error = PythonError.from_exception(exc)
+    text = error.text
+    for host, py310 in _HOST_WORDING:
+        text = text.replace(host, py310)
+    return error if text == error.text else PythonError(error.exc_type, text)
+
+
+@contextmanager
+def python_semantics() -> Iterator[None]:
+    """Run the server's own Python on request data: the exception Python raises becomes the code-100 reply."""
+    try:
+        yield
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        raise from_exception(exc) from None
+
+
+# -- Python operations on JSON values ---------------------------------------------------------------------
+def item(container: Any, key: Any) -> Any:
+    """`container[key]` with the exception Python raises for each JSON type."""
+    if isinstance(container, dict):
+        if key not in container:
+            raise (
+                PythonError("KeyError", key)
+                if isinstance(key, str)
+                else PythonError("KeyError", str(key), rendered=f"KeyError({key!r})")
+            )
+        return container[key]
+    if isinstance(container, list | str):
+        raise bad_index(container, key)
+    raise not_subscriptable(container)
+
+
+def get(container: Any, key: str, default: Any = None) -> Any:
+    """`container.get(key, default)` with the AttributeError a non-dict raises."""
+    return gettable(container).get(key, default)
+
+
+def gettable(value: Any) -> dict[str, Any]:
+    """A value the server calls `.get` on: a dict, or the AttributeError Python raises."""
+    if isinstance(value, dict):
+        return value
+    raise no_attribute(value, "get")
+
+
+def contains(container: Any, key: str) -> bool:
+    """`key in container` with Python's TypeError for non-containers."""
+    if isinstance(container, dict | list | str):
+        return key in container
+    raise not_a_container(container)
+
+
+def keyed(body: Any, keys: Iterable[str]) -> dict[str, Any]:
+    """A body the handler tests with `key in body` and then indexes: wrong shapes crash as in Python."""
+    if isinstance(body, dict):
+        return body
+    if not isinstance(body, list | str):
+        raise not_a_container(body)
+    for key in keys:
+        if key in body:
+            raise bad_index(body, key)
+    return {}
+
+
+def iterate(value: Any) -> list[Any]:
+    """`list(value)` with Python's TypeError for non-iterables (a dict gives its keys, a string its characters)."""
+    if isinstance(value, dict | list | str):
+        return list(value)
+    raise not_iterable(value)
+
+
+def py_int(value: Any) -> int:
+    """Python's `int(value)` on a JSON value, failing with the server's repr."""
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise from_exception(exc) from None
+
+
+def py_float(value: Any) -> float:
+    """Python's `float(value)` on a JSON value, failing with the server's repr."""
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise from_exception(exc) from None
+
+
+def joined(items: list[Any], separator: str) -> str:
+    """`separator.join(items)`: a non-string item fails with the server's TypeError repr."""
+    try:
+        return separator.join(items)
+    except TypeError as exc:
+        raise from_exception(exc) from None

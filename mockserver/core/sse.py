@@ -1,0 +1,66 @@
+"""Server-sent-event frames as RAGFlow writes them: a pure encoder and parser, no transport."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def stream_json(payload: Any) -> str:
+    """Serialise one stream event like `json.dumps(..., ensure_ascii=False)`: insertion order, `", "`/`": "`."""
+    return json.dumps(payload, ensure_ascii=False)
+
+
+PREFIX = b"data:"
+"""RAGFlow-native endpoints and the OpenAI chat endpoint: `data:` with no space."""
+PREFIX_SPACED = b"data: "
+"""The OpenAI-compatible agent endpoint: `data: ` with a space."""
+SEPARATOR = b"\n\n"
+DONE = b"data:[DONE]\n\n"
+"""Terminator of the OpenAI-compatible chat stream."""
+DONE_SPACED = b"data: [DONE]\n\n"
+"""Terminator of the OpenAI-compatible agent stream."""
+
+
+def frame(payload: Any) -> bytes:
+    """One event: `data:` + the payload as `json.dumps(..., ensure_ascii=False)` + a blank line."""
+    return PREFIX + stream_json(payload).encode("utf-8") + SEPARATOR
+
+
+def frame_spaced(payload: Any) -> bytes:
+    """One event with the agent endpoint's `data: ` prefix."""
+    return PREFIX_SPACED + stream_json(payload).encode("utf-8") + SEPARATOR
+
+
+def parse(raw: bytes) -> list[bytes]:
+    """Split a stream body into its frames (each with its `data:` line and blank line, so they join back to `raw`).
+
+    A trailing fragment without its blank line (a truncated stream) is returned as the last element.
+    """
+    frames: list[bytes] = []
+    start = 0
+    while start < len(raw):
+        end = raw.find(SEPARATOR, start)
+        if end < 0:
+            frames.append(raw[start:])
+            break
+        frames.append(raw[start : end + len(SEPARATOR)])
+        start = end + len(SEPARATOR)
+    return frames
+
+
+def data_of(event: bytes) -> bytes:
+    """The payload bytes of one frame (prefix, optional space and blank line removed)."""
+    body = event[len(PREFIX) :] if event.startswith(PREFIX) else event
+    if body.startswith(b" "):
+        body = body[1:]
+    return body.rstrip(b"\n")
+
+
+def payloads(raw: bytes) -> list[Any]:
+    """Decode every frame's JSON payload (`[DONE]` decodes to the string `"[DONE]"`)."""
+    decoded: list[Any] = []
+    for event in parse(raw):
+        data = data_of(event)
+        decoded.append(data.decode("utf-8") if data == b"[DONE]" else json.loads(data))
+    return decoded

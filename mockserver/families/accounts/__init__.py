@@ -1,0 +1,1 @@
+"""Accounts: users, login tokens, tenant models, API keys, the model catalog."""

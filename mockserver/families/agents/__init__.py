@@ -1,0 +1,1 @@
+"""Agents: canvas DSL, executor, agent sessions and completions."""

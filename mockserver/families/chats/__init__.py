@@ -1,0 +1,1 @@
+"""Chat assistants, their sessions, completions and the answer engine."""

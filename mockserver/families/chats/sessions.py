@@ -1,0 +1,209 @@
+"""Chat sessions: the `Conversation` record, `SessionStore` rules and the `/api/v1/chats/{id}/sessions` handlers."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mockserver.core.errors import DataError, PythonError
+from mockserver.core.pagination import loose_desc, mysql_page, order_records, python_int
+from mockserver.core.python_failures import python_semantics
+from mockserver.core.validation import check_duplicate_ids, partial_result
+from mockserver.families.chats.config import check_update_fields, varchar
+
+if TYPE_CHECKING:
+    from mockserver.families.chats.models import Chat
+    from mockserver.state.backend import TenantBackend
+
+CONVERSATION_COLUMNS = (
+    "id",
+    "dialog_id",
+    "name",
+    "message",
+    "reference",
+    "user_id",
+    "create_time",
+    "create_date",
+    "update_time",
+    "update_date",
+)
+"""The Conversation table's columns."""
+
+_REFERENCE_FIELDS = (
+    ("id", "chunk_id", "id"),
+    ("content", "content_with_weight", "content"),
+    ("document_id", "doc_id", "document_id"),
+    ("document_name", "docnm_kwd", "document_name"),
+    ("dataset_id", "kb_id", "dataset_id"),
+    ("image_id", "image_id", "img_id"),
+    ("positions", "positions", "position_int"),
+)
+"""List-view chunk key ← (internal name, API name) the value is read from."""
+
+
+@dataclass
+class Conversation:
+    """One chat session row: messages and one reference entry per answered question."""
+
+    id: str
+    dialog_id: str
+    create_time: int
+    create_date: str
+    update_time: int
+    update_date: str
+    name: str | None = "New session"
+    message: list[dict[str, Any]] = field(default_factory=list)
+    reference: list[Any] = field(default_factory=list)
+    user_id: Any = ""
+
+    def columns(self) -> dict[str, Any]:
+        """Column → value (what `orderby` sorts on)."""
+        return asdict(self)
+
+    def to_api(self) -> dict[str, Any]:
+        """The create-response shape (`messages`, `chat_id`, no `reference`)."""
+        return {
+            "chat_id": self.dialog_id,
+            "create_date": self.create_date,
+            "create_time": self.create_time,
+            "id": self.id,
+            "messages": copy.deepcopy(self.message),
+            "name": self.name,
+            "update_date": self.update_date,
+            "update_time": self.update_time,
+            "user_id": self.user_id,
+        }
+
+    def to_list_item(self) -> dict[str, Any]:
+        """The list shape: messages without `prompt`, answers carrying their reduced reference chunks."""
+        item = self.to_api()
+        messages: list[dict[str, Any]] = item["messages"]
+        for message in messages:
+            message.pop("prompt", None)
+        if self.reference:
+            entry = 0
+            for message in messages[1:]:
+                if message.get("role") == "user":
+                    continue
+                if entry >= len(self.reference):
+                    raise PythonError("IndexError", "list index out of range")
+                message["reference"] = reduced_chunks(self.reference[entry])
+                entry += 1
+        return item
+
+
+def reduced_chunks(reference: Any) -> list[dict[str, Any]]:
+    """A stored reference entry as the session list shows it: 7 keys per chunk, from internal or API names."""
+    chunks = reference.get("chunks", []) if isinstance(reference, dict) else []
+    reduced = []
+    for chunk in chunks if isinstance(chunks, list) else []:
+        if not isinstance(chunk, dict):
+            continue
+        reduced.append({key: chunk.get(internal, chunk.get(api)) for key, internal, api in _REFERENCE_FIELDS})
+    return reduced
+
+
+class SessionStore:
+    """A tenant's chat sessions (hard-deleted; they survive the deletion of their chat)."""
+
+    def __init__(self, tenant: TenantBackend) -> None:
+        self.tenant = tenant
+        self.items: dict[str, Conversation] = {}
+
+    def get(self, session_id: Any, chat_id: str) -> Conversation | None:
+        """The session with this id if it belongs to `chat_id`."""
+        if not isinstance(session_id, str):
+            return None
+        found = self.items.get(session_id) or self.items.get(session_id.lower())
+        return found if found is not None and found.dialog_id == chat_id else None
+
+    def of_chat(self, chat_id: str) -> list[Conversation]:
+        """Sessions of a chat in creation order."""
+        return [s for s in self.items.values() if s.dialog_id == chat_id]
+
+    def create(
+        self, chat: Chat, name: Any = "New session", user_id: Any = "", *, created_at: bool = False
+    ) -> Conversation:
+        """Save a session whose only message is the chat's opener (`created_at` on it when made by a completion)."""
+        opener: dict[str, Any] = {"role": "assistant", "content": chat.prologue}
+        if created_at:
+            opener["created_at"] = self.tenant.clock.now()
+        clock = self.tenant.clock
+        now = clock.now()
+        session = Conversation(
+            id=self.tenant.ids.entity(),
+            dialog_id=chat.id,
+            name=varchar(name),
+            message=[opener],
+            reference=[],
+            user_id=varchar(user_id),
+            create_time=clock.epoch_ms(now),
+            create_date=clock.http_date(now),
+            update_time=clock.epoch_ms(now),
+            update_date=clock.http_date(now),
+        )
+        self.items[session.id] = session
+        return session
+
+    def touch(self, session: Conversation) -> None:
+        """Move `update_time/update_date` to now (every save does)."""
+        self.tenant.clock.touch(session)
+
+    def update(self, chat_id: str, session_id: str, body: Any) -> None:
+        """Apply an update body in the server's order of checks."""
+        if body is None:
+            raise PythonError("TypeError", "'NoneType' object does not support item assignment")
+        with python_semantics():
+            body["dialog_id"] = chat_id
+        session = self.get(session_id, chat_id)
+        if session is None:
+            raise DataError("Session does not exist")
+        if self.tenant.chats.get(chat_id) is None:
+            raise DataError("You do not own the session")
+        if "message" in body or "messages" in body:
+            raise DataError("`message` can not be change")
+        if "reference" in body:
+            raise DataError("`reference` can not be change")
+        if "name" in body and not body.get("name"):
+            raise DataError("`name` can not be empty.")
+        check_update_fields(body, CONVERSATION_COLUMNS, self.tenant.clock)
+        for key in ("name", "user_id"):
+            if key in body:
+                setattr(session, key, varchar(body[key]))
+        self.touch(session)
+
+    def listing(self, chat_id: str, query: Any) -> list[Conversation]:
+        """Sessions of a chat filtered by id/name/user_id, ordered and paged (no error for unmatched filters)."""
+        page = python_int(query.get("page"), 1)
+        page_size = python_int(query.get("page_size"), 30)
+        orderby = query.get("orderby", "create_time")
+        desc = loose_desc(query.get("desc"))
+        matches = self.of_chat(chat_id)
+        for key, column in (("id", "id"), ("name", "name"), ("user_id", "user_id")):
+            wanted = query.get(key)
+            if wanted:
+                matches = [s for s in matches if str(getattr(s, column)).lower() == wanted.lower()]
+        ordered = order_records(matches, orderby, desc, "Conversation", Conversation.columns, CONVERSATION_COLUMNS)
+        return mysql_page(ordered, page, page_size)
+
+    def delete(self, chat_id: str, ids: Any) -> dict[str, Any] | None:
+        """Hard-delete sessions of a chat (all of them when `ids` is falsy); partial results as data."""
+        if not ids:
+            targets: list[Any] = [s.id for s in self.of_chat(chat_id)]
+            duplicates: list[str] = []
+        else:
+            targets, duplicates = check_duplicate_ids(ids, "session")
+        errors: list[str] = []
+        success = 0
+        for target in targets:
+            session = self.get(target, chat_id)
+            if session is None:
+                errors.append(f"The chat doesn't own the session {target}")
+                continue
+            del self.items[session.id]
+            success += 1
+        return partial_result(errors, duplicates, success)
+
+
+# -- HTTP half -----------------------------------------------------------------------------------

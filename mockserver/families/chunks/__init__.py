@@ -1,0 +1,1 @@
+"""Chunks of parsed documents, kept in step with the search index."""

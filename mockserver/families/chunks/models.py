@@ -1,0 +1,246 @@
+"""Chunks: the `Chunk` record (the server's index field names) and `ChunkStore`, kept in step with the index."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mockserver.core.errors import PythonError
+from mockserver.core.ids import chunk_id
+from mockserver.core.search import count_tokens
+
+if TYPE_CHECKING:
+    from mockserver.core.chunking import Piece
+    from mockserver.families.documents.models import Document
+    from mockserver.state.backend import TenantBackend
+
+_ES_DEFAULT_SIZE = 10
+"""Items the document store returns when a search has no size (`page_size=0`)."""
+_LAST = float("inf")
+
+
+@dataclass
+class Chunk:
+    """One chunk in the tenant's index, with the server's internal field names."""
+
+    id: str
+    content_with_weight: str
+    doc_id: str
+    kb_id: str
+    docnm_kwd: str
+    create_time: str
+    create_timestamp_flt: float
+    important_kwd: list[str] = field(default_factory=list)
+    question_kwd: list[str] = field(default_factory=list)
+    img_id: str = ""
+    position_int: list[list[int]] | None = None
+    available_int: int = 1
+    page_num_int: list[int] | None = None
+    top_int: list[int] | None = None
+    pagerank_fea: int | None = None
+
+    def to_api(self) -> dict[str, object]:
+        """The 10-key object of a chunk list."""
+        return {
+            "available": bool(self.available_int),
+            "content": self.content_with_weight,
+            "dataset_id": self.kb_id,
+            "docnm_kwd": self.docnm_kwd,
+            "document_id": self.doc_id,
+            "id": self.id,
+            "image_id": self.img_id,
+            "important_keywords": list(self.important_kwd),
+            "positions": [list(p) for p in self.position_int or []],
+            "questions": list(self.question_kwd),
+        }
+
+    def added_view(self) -> dict[str, object]:
+        """The 8-key object an add-chunk reply carries."""
+        return {
+            "content": self.content_with_weight,
+            "create_time": self.create_time,
+            "create_timestamp": self.create_timestamp_flt,
+            "dataset_id": self.kb_id,
+            "document_id": self.doc_id,
+            "id": self.id,
+            "important_keywords": list(self.important_kwd),
+            "questions": list(self.question_kwd),
+        }
+
+    def embedded_text(self) -> str:
+        """What gets embedded besides the title: the questions when there are any, else the content."""
+        return "\n".join(self.question_kwd) if self.question_kwd else self.content_with_weight
+
+
+def clean_questions(questions: Iterable[object]) -> list[str]:
+    """`str(q).strip()` of each item, blanks dropped (the server's question cleaning)."""
+    return [str(q).strip() for q in questions if str(q).strip()]
+
+
+class ChunkStore:
+    """A tenant's chunks by id, per document in list order, mirrored into `tenant.index`."""
+
+    def __init__(self, tenant: TenantBackend) -> None:
+        self.tenant = tenant
+        self.items: dict[str, Chunk] = {}
+        self.by_doc: dict[str, dict[str, int]] = {}
+        """Document id → chunk id → insertion sequence (ties in list order)."""
+        self.docs_of_dataset: dict[str, set[str]] = {}
+        self.has_index = False
+        """The tenant's index exists once a chunk was ever written (it outlives deletions)."""
+        self._sequence = itertools.count()
+        self._ordered: dict[str, list[str]] = {}
+
+    # -- building --------------------------------------------------------------------------------
+    def build(
+        self,
+        doc: Document,
+        content: str,
+        important: list[str] | None = None,
+        questions: list[str] | None = None,
+        *,
+        positions: list[list[int]] | None = None,
+        at: float | None = None,
+    ) -> Chunk:
+        """A chunk of `doc` stamped now (id = xxHash64 of content + document id)."""
+        clock = self.tenant.clock
+        now = clock.now() if at is None else at
+        dataset = self.tenant.datasets.get(doc.kb_id)
+        pagerank = dataset.pagerank if dataset is not None and dataset.pagerank > 0 else None
+        return Chunk(
+            id=chunk_id(content, doc.id),
+            content_with_weight=content,
+            doc_id=doc.id,
+            kb_id=doc.kb_id,
+            docnm_kwd=doc.name,
+            create_time=clock.local_datetime(now),
+            create_timestamp_flt=now,
+            important_kwd=list(important or []),
+            question_kwd=list(questions or []),
+            position_int=positions or None,
+            page_num_int=[p[0] for p in positions] if positions else None,
+            top_int=[p[3] for p in positions] if positions else None,
+            pagerank_fea=pagerank,
+        )
+
+    def token_cost(self, doc: Document, chunk: Chunk) -> int:
+        """Tokens the embedding model counts for a chunk: document name + embedded text."""
+        return count_tokens(doc.name) + count_tokens(chunk.embedded_text())
+
+    def store_parsed(self, doc: Document, pieces: list[Piece]) -> int:
+        """Write a finished parse's chunks (one timestamp for the run); returns the tokens counted."""
+        at = self.tenant.clock.now()
+        tokens = count_tokens(doc.name)
+        for piece in pieces:
+            chunk = self.build(doc, piece.text, positions=piece.positions, at=at)
+            if doc.status != "1":
+                chunk.available_int = int(doc.status) if doc.status.lstrip("-").isdigit() else 1
+            self.add(chunk)
+            tokens += count_tokens(piece.text)
+        return tokens
+
+    # -- writing ---------------------------------------------------------------------------------
+    def add(self, chunk: Chunk) -> Chunk:
+        """Insert (or overwrite the chunk with the same id) and index it."""
+        existing = self.items.get(chunk.id)
+        if existing is not None and existing.doc_id != chunk.doc_id:
+            self._unlink(existing)
+        self.items[chunk.id] = chunk
+        self.by_doc.setdefault(chunk.doc_id, {})[chunk.id] = next(self._sequence)
+        self.docs_of_dataset.setdefault(chunk.kb_id, set()).add(chunk.doc_id)
+        self._ordered.pop(chunk.doc_id, None)
+        self.has_index = True
+        self._index(chunk)
+        return chunk
+
+    def _index(self, chunk: Chunk) -> None:
+        index = self.tenant.index
+        index.add(
+            chunk.id, chunk.kb_id, chunk.doc_id, chunk.content_with_weight, chunk.important_kwd, chunk.question_kwd
+        )
+        index.set_available(chunk.id, bool(chunk.available_int))
+
+    def replace(self, chunk: Chunk) -> None:
+        """Re-index a chunk whose fields changed (position in its document's list unchanged)."""
+        self.items[chunk.id] = chunk
+        self._ordered.pop(chunk.doc_id, None)
+        self._index(chunk)
+
+    def set_available(self, doc_id: str, value: int) -> None:
+        """Every chunk of a document gets `available_int = value` (document enable/disable)."""
+        for cid in self.by_doc.get(doc_id, {}):
+            self.items[cid].available_int = value
+            self.tenant.index.set_available(cid, bool(value))
+
+    def _unlink(self, chunk: Chunk) -> None:
+        self.items.pop(chunk.id, None)
+        self.tenant.index.remove(chunk.id)
+        siblings = self.by_doc.get(chunk.doc_id)
+        if siblings is not None:
+            siblings.pop(chunk.id, None)
+            self._ordered.pop(chunk.doc_id, None)
+            if not siblings:
+                del self.by_doc[chunk.doc_id]
+                self.docs_of_dataset.get(chunk.kb_id, set()).discard(chunk.doc_id)
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Delete chunks by id wherever they are in the tenant; returns how many existed."""
+        removed = 0
+        for cid in ids:
+            chunk = self.items.get(cid)
+            if chunk is not None:
+                self._unlink(chunk)
+                removed += 1
+        return removed
+
+    def remove_document(self, doc_id: str) -> int:
+        """Delete every chunk of a document."""
+        return self.delete(list(self.by_doc.get(doc_id, {})))
+
+    def wipe(self) -> int:
+        """Delete every chunk of the tenant (the server's `chunk_ids: []` match-all delete)."""
+        return self.delete(list(self.items))
+
+    def drop_dataset(self, dataset_id: str) -> None:
+        """Cascade of a dataset deletion."""
+        for doc_id in list(self.docs_of_dataset.pop(dataset_id, set())):
+            self.remove_document(doc_id)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def get(self, cid: str) -> Chunk | None:
+        """A chunk of the tenant by id, in any dataset."""
+        return self.items.get(cid)
+
+    def count_of(self, doc_id: str) -> int:
+        """How many chunks the document has in the index."""
+        return len(self.by_doc.get(doc_id, {}))
+
+    def ordered_ids(self, doc_id: str) -> list[str]:
+        """A document's chunk ids in list order: page, top, newest first, then insertion (cached until changed)."""
+        order = self._ordered.get(doc_id)
+        if order is None:
+            sequence = self.by_doc.get(doc_id, {})
+
+            def key(cid: str) -> tuple[float, float, float, int]:
+                chunk = self.items[cid]
+                page = min(chunk.page_num_int) if chunk.page_num_int else _LAST
+                top = min(chunk.top_int) if chunk.top_int else _LAST
+                return (page, top, -chunk.create_timestamp_flt, sequence[cid])
+
+            order = self._ordered[doc_id] = sorted(sequence, key=key)
+        return order
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        """A document's chunks in list order."""
+        return [self.items[cid] for cid in self.ordered_ids(doc_id)]
+
+    def page_of(self, ids: list[str], page: int, page_size: int) -> list[Chunk]:
+        """The document store's slicing of ordered ids: size ≤ 0 gives its default 10; negative offsets fail."""
+        if page_size <= 0:
+            return [self.items[cid] for cid in ids[:_ES_DEFAULT_SIZE]]
+        offset = (page - 1) * page_size
+        if offset < 0:
+            raise PythonError("ValueError", "Search does not support negative slicing.")
+        return [self.items[cid] for cid in ids[offset : offset + page_size]]

@@ -1,0 +1,227 @@
+"""Datasets: the `Dataset` record and `DatasetStore` rules, and the four `/api/v1/datasets` handlers."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Protocol
+
+from mockserver.core.catalog import BUILTIN_EMBEDDING_MODELS, is_catalog_embedding
+from mockserver.core.errors import ArgumentError, DataError
+from mockserver.core.pagination import collation_key, mysql_page, order_records
+from mockserver.core.validation import check_duplicate_ids, partial_result
+from mockserver.families.datasets.schemas import CreateDatasetBody, UpdateDatasetBody, default_parser_config
+
+if TYPE_CHECKING:
+    from mockserver.state.backend import TenantBackend
+
+_API_RENAMES = {
+    "chunk_num": "chunk_count",
+    "doc_num": "document_count",
+    "parser_id": "chunk_method",
+    "embd_id": "embedding_model",
+}
+
+
+@dataclass
+class Dataset:
+    """One knowledge base row, with the server's internal column names."""
+
+    id: str
+    tenant_id: str
+    name: str
+    embd_id: str
+    create_time: int
+    create_date: str
+    update_time: int
+    update_date: str
+    created_by: str
+    avatar: str | None = None
+    language: str = "English"
+    description: str | None = None
+    permission: str = "me"
+    doc_num: int = 0
+    token_num: int = 0
+    chunk_num: int = 0
+    similarity_threshold: float = 0.2
+    vector_similarity_weight: float = 0.3
+    parser_id: str = "naive"
+    parser_config: dict[str, Any] = field(default_factory=lambda: default_parser_config("naive"))
+    pagerank: int = 0
+    status: str = "1"
+
+    def columns(self) -> dict[str, Any]:
+        """Internal column → value (what `orderby` sorts on); a live view, do not mutate."""
+        return vars(self)
+
+    def to_api(self) -> dict[str, Any]:
+        """The 22-key object the API returns, with the dataset rename map applied (for serialising)."""
+        row = dict(vars(self))
+        for internal, api in _API_RENAMES.items():
+            row[api] = row.pop(internal)
+        return row
+
+
+DATASET_COLUMNS = frozenset(f.name for f in fields(Dataset))
+
+
+class DatasetDependent(Protocol):
+    """A store that must forget a dataset's contents when the dataset is deleted."""
+
+    def drop_dataset(self, dataset_id: str) -> None:
+        """Remove everything belonging to `dataset_id`, keeping the tenant's counters right."""
+
+
+class DatasetStore:
+    """A tenant's datasets and the rules of creating, listing, updating and deleting them."""
+
+    def __init__(self, tenant: TenantBackend) -> None:
+        self.tenant = tenant
+        self.items: dict[str, Dataset] = {}
+
+    # -- lookups ---------------------------------------------------------------------------------
+    def get(self, dataset_id: str) -> Dataset | None:
+        """The tenant's dataset with this id (ids compare case-insensitively, like MySQL)."""
+        found = self.items.get(dataset_id)
+        if found is None and dataset_id.lower() != dataset_id:
+            found = self.items.get(dataset_id.lower())
+        return found
+
+    def by_name(self, name: str) -> Dataset | None:
+        """The tenant's dataset with this name under MySQL collation."""
+        key = collation_key(name)
+        return next((d for d in self.items.values() if collation_key(d.name) == key), None)
+
+    def touch(self, dataset: Dataset) -> None:
+        """Move `update_time/update_date` to now (counters changed)."""
+        self.tenant.clock.touch(dataset)
+
+    # -- rules -----------------------------------------------------------------------------------
+    def check_embedding_model(self, model_id: str) -> None:
+        """Catalog and authorisation check of an embedding model id (101 errors)."""
+        if not is_catalog_embedding(model_id):
+            raise ArgumentError(f"Unsupported model: <{model_id}>")
+        if model_id not in BUILTIN_EMBEDDING_MODELS and model_id not in self.tenant.configured_models:
+            raise ArgumentError(f"Unauthorized model: <{model_id}>")
+
+    def create(self, body: CreateDatasetBody) -> Dataset:
+        """Create a dataset from a validated body."""
+        if self.by_name(body.name) is not None:
+            raise DataError(f"Dataset name '{body.name}' already exists")
+        if body.parser_config is None:
+            parser_config = default_parser_config(body.chunk_method)
+        else:
+            parser_config = body.parser_config.model_dump()
+        if body.embedding_model:
+            self.check_embedding_model(body.embedding_model)
+        return self.insert(
+            name=body.name,
+            avatar=body.avatar,
+            description=body.description,
+            embd_id=body.embedding_model or self.tenant.embd_id,
+            permission=body.permission,
+            parser_id=body.chunk_method,
+            parser_config=parser_config,
+            pagerank=body.pagerank,
+        )
+
+    def insert(self, **values: Any) -> Dataset:
+        """Insert a dataset row without request validation (seeding, tests)."""
+        stamp = self.tenant.clock.stamps()
+        values.setdefault("embd_id", self.tenant.embd_id)
+        dataset = Dataset(
+            id=values.pop("id", None) or self.tenant.ids.entity(),
+            tenant_id=self.tenant.tenant_id,
+            created_by=self.tenant.tenant_id,
+            **{**stamp, **values},
+        )
+        self.items[dataset.id] = dataset
+        return dataset
+
+    def update(self, dataset_id: str, body: UpdateDatasetBody) -> None:
+        """Apply the fields present in a validated update body."""
+        sent = body.model_fields_set - {"dataset_id"}
+        if not sent:
+            raise ArgumentError("No properties were modified")
+        dataset = self.get(dataset_id)
+        if dataset is None:
+            raise DataError(f"User '{self.tenant.tenant_id}' lacks permission for dataset '{dataset_id}'")
+        changes: dict[str, Any] = {}
+        if "parser_config" in sent:
+            sent_config = body.model_dump(include={"parser_config"}, exclude_unset=True)["parser_config"]
+            changes["parser_config"] = (
+                {} if not sent_config else _deep_merge(copy.deepcopy(dataset.parser_config), sent_config)
+            )
+        if "chunk_method" in sent:
+            if body.chunk_method != dataset.parser_id and "parser_config" not in sent:
+                changes["parser_config"] = default_parser_config(body.chunk_method)
+            changes["parser_id"] = body.chunk_method
+        if "name" in sent and body.name is not None:
+            if body.name.lower() != dataset.name.lower():
+                other = self.by_name(body.name)
+                if other is not None and other.id != dataset.id:
+                    raise DataError(f"Dataset name '{body.name}' already exists")
+            changes["name"] = body.name
+        if "embedding_model" in sent:
+            if dataset.chunk_num != 0 and body.embedding_model != dataset.embd_id:
+                raise DataError(
+                    f"When chunk_num ({dataset.chunk_num}) > 0, embedding_model must remain {dataset.embd_id}"
+                )
+            self.check_embedding_model(body.embedding_model)
+            changes["embd_id"] = body.embedding_model
+        for key in ("avatar", "description", "permission", "pagerank"):
+            if key in sent:
+                changes[key] = getattr(body, key)
+        for key, value in changes.items():
+            setattr(dataset, key, value)
+        self.touch(dataset)
+
+    def listing(
+        self, *, dataset_id: str | None, name: str | None, page: int, page_size: int, orderby: str, desc: bool
+    ) -> list[Dataset]:
+        """Filter, order and page the tenant's datasets (id/name checks come first, as on the server)."""
+        matches = list(self.items.values())
+        if dataset_id is not None:
+            matches = [d for d in matches if d.id.lower() == dataset_id.lower()]
+        if name is not None:
+            key = collation_key(name)
+            matches = [d for d in matches if collation_key(d.name) == key]
+        ordered = order_records(matches, orderby, desc, "Knowledgebase", Dataset.columns, DATASET_COLUMNS)
+        return mysql_page(ordered, page, page_size)
+
+    def delete(self, ids: Any) -> dict[str, Any] | None:
+        """Delete the given ids (all of the tenant's datasets when falsy); partial results as data."""
+        if not ids:
+            targets: list[Any] = list(self.items)
+            duplicates: list[str] = []
+        else:
+            targets, duplicates = check_duplicate_ids(ids, "dataset")
+        errors: list[str] = []
+        success = 0
+        for target in targets:
+            dataset = self.get(target) if isinstance(target, str) else None
+            if dataset is None:
+                errors.append(f"You don't own the dataset {target}")
+                continue
+            self.remove(dataset)
+            success += 1
+        return partial_result(errors, duplicates, success)
+
+    def remove(self, dataset: Dataset) -> None:
+        """Hard-delete a dataset and, through the tenant's other stores, everything in it."""
+        for store in vars(self.tenant).values():
+            if store is not self and hasattr(store, "drop_dataset"):
+                store.drop_dataset(dataset.id)
+        self.items.pop(dataset.id, None)
+
+
+def _deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = _deep_merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+# -- HTTP half -----------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Documents: upload, storage, parse lifecycle, download."""

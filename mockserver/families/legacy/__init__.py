@@ -1,0 +1,1 @@
+"""The legacy /v1/api chatbot surface and /v1/document files."""

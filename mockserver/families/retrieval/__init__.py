@@ -1,0 +1,1 @@
+"""Retrieval: the shared search service and its two HTTP routes."""

@@ -1,0 +1,1 @@
+"""The HTTP layer: envelopes, error rendering, auth, the request context, spec routing, streaming, the docs page."""

@@ -1,0 +1,99 @@
+"""Authentication schemes of the real server, each failing with its exact error body.
+
+Scheme names are the OpenAPI `securitySchemes` names; `routing.py` applies the one an operation declares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mockserver.core.errors import AuthError, DataError, HttpStatusError, LoginRequired, PythonError
+from mockserver.state.backend import ApiToken, Backends, TenantBackend
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is calling: the tenant and the token row (None for login-token calls)."""
+
+    tenant: TenantBackend
+    token: ApiToken | None
+
+
+def _split_or_crash(header: str | None) -> str:
+    """Legacy/Dify style: `header.split()[1]` with the crashes Python gives for bad input."""
+    if header is None:
+        raise PythonError("AttributeError", "'NoneType' object has no attribute 'split'")
+    parts = header.split()
+    if len(parts) < 2:
+        raise PythonError("IndexError", "list index out of range")
+    return parts[1]
+
+
+def _identity(backends: Backends, row: ApiToken | None) -> Identity | None:
+    if row is None:
+        return None
+    tenant = backends.tenant(row.tenant_id)
+    return None if tenant is None else Identity(tenant, row)
+
+
+def api_key(backends: Backends, header: str | None) -> Identity:
+    """SDK `token_required`: code 0 for a missing/short header, 109 for an unknown key."""
+    if not header:
+        raise AuthError("`Authorization` can't be empty", code=0)
+    parts = header.split()
+    if len(parts) < 2:
+        raise AuthError("Please check your authorization format.", code=0)
+    found = _identity(backends, backends.token(parts[1]))
+    if found is None:
+        raise AuthError("Authentication error: API key is invalid!")
+    return found
+
+
+def dify_api_key(backends: Backends, header: str | None) -> Identity:
+    """Dify `apikey_required`: Python crashes for bad headers, HTTP 403 for an unknown key."""
+    found = _identity(backends, backends.token(_split_or_crash(header)))
+    if found is None:
+        raise HttpStatusError(403, "API-KEY is invalid!")
+    return found
+
+
+def beta_token(backends: Backends, header: str | None) -> Identity:
+    """Embedded chatbot/agentbot secret: exactly two words, messages ending in a stray quote."""
+    if header is None:
+        raise PythonError("AttributeError", "'NoneType' object has no attribute 'split'")
+    parts = header.split()
+    if len(parts) != 2:
+        raise DataError('Authorization is not valid!"')
+    found = _identity(backends, backends.beta_token(parts[1]))
+    if found is None:
+        raise DataError('Authentication error: API key is invalid!"')
+    return found
+
+
+def legacy_api_key(backends: Backends, header: str | None) -> Identity:
+    """Legacy `/v1/api` inline check: crashes for bad headers, 109 with a trailing quote for unknown keys."""
+    found = _identity(backends, backends.token(_split_or_crash(header)))
+    if found is None:
+        raise AuthError('Authentication error: API key is invalid!"')
+    return found
+
+
+def login_token(backends: Backends, header: str | None) -> Identity:
+    """Web-login token (raw, no `Bearer`); any failure is the 401 Unauthorized body."""
+    tenant = backends.tenant_for_login_token(header) if header else None
+    if tenant is None:
+        raise LoginRequired()
+    return Identity(tenant, None)
+
+
+Authenticator = Callable[[Backends, str | None], Identity]
+
+SCHEMES: dict[str, Authenticator] = {
+    "ApiKey": api_key,
+    "DifyApiKey": dify_api_key,
+    "BetaToken": beta_token,
+    "LegacyApiKey": legacy_api_key,
+    "LoginToken": login_token,
+}
+"""OpenAPI security scheme name → authenticator."""

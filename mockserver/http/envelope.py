@@ -1,0 +1,62 @@
+"""Response envelopes and RetCode, byte-compatible with the real server's JSON result helpers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.background import BackgroundTask
+from starlette.responses import Response
+
+from mockserver.core.errors import RetCode
+
+
+def dumps(payload: Any) -> bytes:
+    """Serialise like Flask's default provider: sorted keys, compact, ASCII-escaped, trailing newline."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode() + b"\n"
+
+
+class EnvelopeResponse(Response):
+    """An `application/json` response holding a RAGFlow envelope (kept as a dict for the journal)."""
+
+    media_type = "application/json"
+
+    def __init__(
+        self,
+        payload: Any,
+        status_code: int = 200,
+        headers: dict[str, str] | None = None,
+        background: BackgroundTask | None = None,
+    ) -> None:
+        self.payload = payload
+        super().__init__(dumps(payload), status_code, headers, self.media_type, background)
+
+    @property
+    def code(self) -> int | None:
+        """The envelope's `code`, when the payload is an envelope."""
+        if isinstance(self.payload, dict):
+            value = self.payload.get("code")
+            return value if isinstance(value, int) else None
+        return None
+
+
+def result(data: Any = None) -> EnvelopeResponse:
+    """SDK success: `{"code":0,"data":d}`, or `{"code":0}` when data is None."""
+    if data is None:
+        return EnvelopeResponse({"code": RetCode.SUCCESS.value})
+    return EnvelopeResponse({"code": RetCode.SUCCESS.value, "data": data})
+
+
+def result_payload(code: int, message: str) -> dict[str, Any]:
+    """SDK error body: `{"code":c,"message":m}` (no `data`)."""
+    return {"code": code, "message": message}
+
+
+def json_result_payload(code: int = 0, message: str = "success", data: Any = None) -> dict[str, Any]:
+    """Web/legacy body with all three keys: `{"code":c,"data":d,"message":m}`."""
+    return {"code": code, "data": data, "message": message}
+
+
+def json_result(code: int = 0, message: str = "success", data: Any = None) -> EnvelopeResponse:
+    """Web/legacy response with all three keys."""
+    return EnvelopeResponse(json_result_payload(code, message, data))

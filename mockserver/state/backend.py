@@ -1,0 +1,182 @@
+"""All emulator state: `Backends` maps API keys to tenants, each tenant's state is one `TenantBackend`."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from dataclasses import dataclass
+
+from mockserver.core.clock import Clock, RealClock, VirtualClock
+from mockserver.core.ids import IdFactory
+from mockserver.core.search import SearchIndex
+from mockserver.families.accounts.models import AccountStore
+from mockserver.families.accounts.profile import TenantProfile
+from mockserver.families.agents.models import AgentStore
+from mockserver.families.agents.sessions import AgentSessionStore
+from mockserver.families.chats.models import ChatStore
+from mockserver.families.chats.sessions import SessionStore
+from mockserver.families.chunks.models import ChunkStore
+from mockserver.families.datasets.models import DatasetStore
+from mockserver.families.documents.models import DocumentStore
+from mockserver.settings import Settings
+
+DEFAULT_EMBEDDING_MODEL = "BAAI/bge-large-zh-v1.5@BAAI"
+"""A full-image deployment's default embedding model for a new tenant."""
+DEFAULT_CHAT_MODEL = "qwen-plus@Tongyi-Qianwen"
+"""Chat model the emulator configures for tenants it provisions itself (keys from the CLI or a world)."""
+
+
+@dataclass
+class ApiToken:
+    """One API-token row: an `/api/v1` key, optionally bound to a chat or agent (legacy keys)."""
+
+    token: str
+    tenant_id: str
+    beta: str
+    create_time: int
+    create_date: str
+    dialog_id: str | None = None
+    source: str | None = None
+    update_time: int | None = None
+    update_date: str | None = None
+
+
+def derived_id(name: str) -> str:
+    """A stable UUID1-shaped 32-hex id derived from a name (tenant ids for configured keys)."""
+    return uuid.UUID(bytes=hashlib.md5(name.encode()).digest(), version=1).hex
+
+
+class TenantBackend:
+    """Everything one tenant owns. Stores hang off it so cascades go through one object."""
+
+    def __init__(self, backends: Backends, tenant_id: str, name: str = "") -> None:
+        self.backends = backends
+        self.tenant_id = tenant_id
+        self.name = name or tenant_id
+        self.clock: Clock = backends.clock
+        self.ids: IdFactory = backends.ids
+        self.settings: Settings = backends.settings
+        self.embd_id = DEFAULT_EMBEDDING_MODEL
+        self.llm_id = DEFAULT_CHAT_MODEL
+        self.rerank_id = ""
+        self.asr_id = ""
+        self.img2txt_id = ""
+        self.configured_models: set[str] = set()
+        """`model@factory` ids the tenant has an API key for (besides the built-in embedding models)."""
+        self.index: SearchIndex = SearchIndex()
+        self.datasets: DatasetStore = DatasetStore(self)
+        self.documents: DocumentStore = DocumentStore(self)
+        self.chunks: ChunkStore = ChunkStore(self)
+        self.chats: ChatStore = ChatStore(self)
+        self.sessions: SessionStore = SessionStore(self)
+        self.agents: AgentStore = AgentStore(self)
+        self.agent_sessions: AgentSessionStore = AgentSessionStore(self)
+        self.profile: TenantProfile = TenantProfile(self)
+
+    def settle(self) -> None:
+        """Bring time-driven state up to now (finished parses become visible to every operation)."""
+        self.documents.settle()
+
+
+class Backends:
+    """The root of all state for one app: tenants, API tokens, clock and id factory."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock: Clock = (
+            VirtualClock(zone=settings.timezone) if settings.virtual_clock else RealClock(settings.timezone)
+        )
+        self.ids = IdFactory(settings.id_seed)
+        self.lock = threading.RLock()
+        self.tenants: dict[str, TenantBackend] = {}
+        self._tokens: dict[str, ApiToken] = {}
+        self._betas: dict[str, ApiToken] = {}
+        self.accounts: AccountStore = AccountStore(self)
+        for key in settings.api_keys:
+            self.add_token(self.create_tenant(derived_id(key), name=key), key)
+
+    # -- tenants ---------------------------------------------------------------------------------
+
+    def create_tenant(self, tenant_id: str | None = None, name: str = "") -> TenantBackend:
+        """Create (or return the existing) tenant with this id."""
+        with self.lock:
+            tid = tenant_id or self.ids.entity()
+            if tid not in self.tenants:
+                self.tenants[tid] = TenantBackend(self, tid, name)
+            return self.tenants[tid]
+
+    def rebuild_tenant(self, tenant: TenantBackend) -> TenantBackend:
+        """Replace a tenant by an empty one with the same id and name (its keys keep working)."""
+        with self.lock:
+            fresh = TenantBackend(self, tenant.tenant_id, tenant.name)
+            self.tenants[tenant.tenant_id] = fresh
+        return fresh
+
+    def drop_tenant(self, tenant_id: str) -> None:
+        """Remove a tenant and every token that points at it."""
+        with self.lock:
+            self.tenants.pop(tenant_id, None)
+            for key in [k for k, t in self._tokens.items() if t.tenant_id == tenant_id]:
+                token = self._tokens.pop(key)
+                self._betas.pop(token.beta.lower(), None)
+
+    # -- API tokens ----------------------------------------------------------------------------
+    def add_token(
+        self,
+        tenant: TenantBackend,
+        token: str | None = None,
+        *,
+        dialog_id: str | None = None,
+        source: str | None = None,
+        beta: str | None = None,
+    ) -> ApiToken:
+        """Register an API key for a tenant (generated in the server's `ragflow-…` shape if not given)."""
+        now = self.clock.now()
+        row = ApiToken(
+            token=token or self.ids.token(),
+            tenant_id=tenant.tenant_id,
+            beta=beta or self.ids.token("")[:32],
+            create_time=self.clock.epoch_ms(now),
+            create_date=self.clock.http_date(now),
+            dialog_id=dialog_id,
+            source=source,
+        )
+        with self.lock:
+            self._tokens[row.token.lower()] = row
+            self._betas[row.beta.lower()] = row
+        return row
+
+    def remove_token(self, token: str) -> bool:
+        """Delete a key; it gets code 109 afterwards."""
+        with self.lock:
+            row = self._tokens.pop(token.lower(), None)
+            if row is not None:
+                self._betas.pop(row.beta.lower(), None)
+            return row is not None
+
+    def token(self, key: str) -> ApiToken | None:
+        """Look a key up; comparison is case-insensitive like the server's MySQL collation."""
+        return self._tokens.get(key.lower())
+
+    def beta_token(self, beta: str) -> ApiToken | None:
+        """Look up the embedded-chat ("beta") secret that comes with each key."""
+        return self._betas.get(beta.lower())
+
+    def tokens_of(self, tenant_id: str) -> list[ApiToken]:
+        """All token rows of a tenant."""
+        return [t for t in self._tokens.values() if t.tenant_id == tenant_id]
+
+    def tenant(self, tenant_id: str) -> TenantBackend | None:
+        """The tenant with this id, if any."""
+        return self.tenants.get(tenant_id)
+
+    def tenant_for_key(self, key: str) -> TenantBackend | None:
+        """The tenant an API key belongs to, if the key is known."""
+        row = self.token(key)
+        return None if row is None else self.tenants.get(row.tenant_id)
+
+    def tenant_for_login_token(self, token: str) -> TenantBackend | None:
+        """The tenant of the user holding this web-login token, if any."""
+        user = self.accounts.user_for_login_token(token)
+        return None if user is None else self.tenants.get(user.id)

@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mockserver.state.backend import Backends, TenantBackend
-from mockserver.families.retrieval.service import RetrievalQuery, candidate_window, retrieve
 from mockserver.core.search import highlight
+from mockserver.families.retrieval.service import RetrievalQuery, candidate_window, retrieve
 from mockserver.settings import Settings
+from mockserver.state.backend import Backends, TenantBackend
 
 _FUNCTION_TEXT = (
     "the of and to in a is that for it as was with be by on not he this are or his from at which but have an "

@@ -5,20 +5,20 @@ from __future__ import annotations
 from mockserver.families.accounts import handlers as account_handlers
 from mockserver.families.accounts import llm_handlers as account_llm_handlers
 from mockserver.families.accounts import system_handlers as account_system_handlers
-from mockserver.families.agents import completions as agent_completion_handlers
+from mockserver.families.agents import completion_handlers as agent_completion_handlers
 from mockserver.families.agents import handlers as agent_handlers
-from mockserver.families.agents import openai as agent_openai_handlers
+from mockserver.families.agents import openai_handlers as agent_openai_handlers
 from mockserver.families.agents import session_handlers as agent_session_handlers
-from mockserver.families.chats import completions as chat_completion_handlers
+from mockserver.families.chats import completion_handlers as chat_completion_handlers
 from mockserver.families.chats import handlers as chat_handlers
-from mockserver.families.chats import openai as chat_openai_handlers
-from mockserver.families.chats import related as related_question_handlers
+from mockserver.families.chats import openai_handlers as chat_openai_handlers
+from mockserver.families.chats import related_handlers as related_question_handlers
 from mockserver.families.chats import session_handlers
 from mockserver.families.chunks import handlers as chunk_handlers
 from mockserver.families.datasets import handlers as dataset_handlers
 from mockserver.families.documents import handlers as document_handlers
-from mockserver.families.legacy import completion as legacy_completion_handlers
-from mockserver.families.legacy import documents as legacy_document_handlers
+from mockserver.families.legacy import completion_handlers as legacy_completion_handlers
+from mockserver.families.legacy import document_handlers as legacy_document_handlers
 from mockserver.families.legacy import handlers as legacy_handlers
 from mockserver.families.retrieval import handlers as retrieval_handlers
 from mockserver.http.types import Handler

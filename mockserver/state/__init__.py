@@ -1,1 +1,1 @@
-"""The state layer: the tenant backend composing the family stores, and the app's journal, fault rules and answers (no HTTP)."""
+"""The state layer: the tenant backend over the family stores; the app's journal, fault rules, answers (no HTTP)."""

@@ -17,7 +17,7 @@ from mockserver.families.agents.sessions import AgentSessionStore
 from mockserver.families.chats.models import ChatStore
 from mockserver.families.chats.sessions import SessionStore
 from mockserver.families.chunks.models import ChunkStore
-from mockserver.families.datasets.models import DatasetStore
+from mockserver.families.datasets.models import DatasetDependent, DatasetStore
 from mockserver.families.documents.models import DocumentStore
 from mockserver.settings import Settings
 
@@ -73,6 +73,10 @@ class TenantBackend:
         self.agents: AgentStore = AgentStore(self)
         self.agent_sessions: AgentSessionStore = AgentSessionStore(self)
         self.profile: TenantProfile = TenantProfile(self)
+
+    def dataset_dependents(self) -> list[DatasetDependent]:
+        """The stores holding per-dataset data, in the order a dataset's deletion reaches them."""
+        return [self.index, self.documents, self.chunks]
 
     def settle(self) -> None:
         """Bring time-driven state up to now (finished parses become visible to every operation)."""

@@ -1,4 +1,4 @@
-"""`EmulatorState`: everything one app owns (settings, tenants, journal, fault rules, scripted answers); reset rebuilds it."""
+"""`EmulatorState`: all one app owns (settings, tenants, journal, fault rules, answers); reset rebuilds it."""
 
 from __future__ import annotations
 

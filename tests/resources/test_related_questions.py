@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.families.chats.related import parse_list, related
+from mockserver.families.chats.related_handlers import parse_list, related
 from mockserver.state.backend import Backends, TenantBackend
 
 LOGIN_TOKEN = "login-token-for-tests"
 
 
 @pytest.fixture
-def login_resolver(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def login_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
     def resolve(backends: Backends, header: str) -> TenantBackend | None:
         return next(iter(backends.tenants.values())) if header == LOGIN_TOKEN else None
 
     monkeypatch.setattr(Backends, "tenant_for_login_token", resolve)
-    yield
 
 
 def test_web_endpoint_needs_a_raw_login_token(anon_client: TestClient, login_resolver: None) -> None:

@@ -11,11 +11,11 @@ import json
 import os
 import secrets
 import zlib
-
-from mockserver.core.errors import PythonError
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from mockserver.core.errors import PythonError
 
 _DEFAULT_SALT = b"itsdangerous"
 _SCRYPT = (32768, 8, 1)

@@ -11,8 +11,8 @@ from mockserver.families.agents.canvas import CanvasFailure, FlowServices, Gener
 from mockserver.families.chats.answers import AnswerSettings, engine_of, search
 
 if TYPE_CHECKING:
-    from mockserver.app import EmulatorState
     from mockserver.state.backend import TenantBackend
+    from mockserver.state.emulator import EmulatorState
 
 _CITATION_RE = re.compile(r" ?##\d+\$\$")
 """A citation marker with its leading space: what the model's raw stream does not contain yet."""

@@ -1,4 +1,4 @@
-"""The two retrieval routes (`/api/v1/retrieval` and the Dify-compatible one): parse the body, call `retrieve`, render."""
+"""The two retrieval routes (`/api/v1/retrieval` and the Dify one): parse the body, call `retrieve`, render."""
 
 from __future__ import annotations
 

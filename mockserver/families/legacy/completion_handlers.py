@@ -9,7 +9,7 @@ from mockserver.core.errors import AuthError, DataError, PythonError
 from mockserver.core.python_failures import item
 from mockserver.core.search import tokenize
 from mockserver.families.chats.answers import engine_of
-from mockserver.families.chats.completions import envelope, error_tail
+from mockserver.families.chats.completion_handlers import envelope, error_tail
 from mockserver.families.chats.engine import ChatEvent, ChatFailure, chat_events
 from mockserver.families.legacy.handlers import find_conversation, legacy_key, owner_of
 from mockserver.http.auth import Identity

@@ -18,12 +18,12 @@ from mockserver.http.streaming import StreamFrame, StreamScript, stream_response
 if TYPE_CHECKING:
     from starlette.responses import Response
 
-    from mockserver.app import EmulatorState
     from mockserver.families.agents.models import Agent
     from mockserver.families.agents.sessions import AgentSession
     from mockserver.http.context import RequestContext
     from mockserver.http.types import Handler
     from mockserver.state.backend import TenantBackend
+    from mockserver.state.emulator import EmulatorState
 
 _NAMED = ("question", "session_id", "stream")
 """Body keys `completion(tenant_id, agent_id, question, session_id=None, stream=True, **kwargs)` binds by name."""

@@ -9,7 +9,7 @@ from mockserver.core.errors import DataError, HtmlServerError, PythonError
 from mockserver.core.python_failures import item
 from mockserver.core.search import count_tokens
 from mockserver.families.agents.canvas import Canvas, CanvasFailure, Notice, entry
-from mockserver.families.agents.completions import AgentTurn, open_turn
+from mockserver.families.agents.completion_handlers import AgentTurn, open_turn
 from mockserver.http.envelope import EnvelopeResponse
 from mockserver.http.request_args import require_arguments
 from mockserver.http.streaming import ScriptedStreamResponse, StreamFault, StreamFrame, StreamScript, stream_response

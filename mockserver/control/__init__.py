@@ -1,1 +1,1 @@
-"""The emulator's own control plane `/_emulator/*`: admin handlers, journal and fault interceptors, worlds, seeding, snapshots."""
+"""The control plane `/_emulator/*`: admin handlers, journal and fault interceptors, worlds, seeding, snapshots."""

@@ -1,1 +1,1 @@
-"""The core: errors as values, CPython-failure texts, ids, clock, lifecycle, text analysis, search, SSE frames (stdlib and pydantic only)."""
+"""The core: errors as values, CPython texts, ids, clock, lifecycle, text, search, SSE (stdlib and pydantic only)."""

@@ -48,6 +48,14 @@ class Settings:
     """If set, the control plane requires `Authorization: Bearer <admin_key>`."""
     request_log: bool = False
     """Log one line per request (method, path, operationId, code, duration)."""
+    register_enabled: bool = True
+    """Accept `/v1/user/register` (the server's `REGISTER_ENABLED`; `/v1/system/config` reports it)."""
+    max_file_num_per_user: int | None = None
+    """Documents one tenant may hold (the server's `MAX_FILE_NUM_PER_USER`). None = unset: the `/api/v1` upload
+    has no limit and the legacy `/v1/api/document/upload` stops at 8192, as the two server code paths default."""
+    rsa_private_key: str | None = None
+    """Path of the unencrypted PEM key that decrypts transported passwords (the server's `conf/private.pem`);
+    None: a well-formed ciphertext is accepted as an opaque secret."""
     extra: dict[str, str] = field(default_factory=dict)
     """Free-form options for families (documented where used)."""
 

@@ -15,6 +15,7 @@ from mockserver.families.agents.canvas import (
     Step,
     default_dsl,
 )
+from mockserver.families.agents.executor import run
 
 CHUNK = {"id": "c1", "content": "Blue sky.", "document_id": "d1", "document_name": "sky.txt"}
 
@@ -57,7 +58,7 @@ def test_tolerant_of_missing_state_keys_and_serialises_back() -> None:
 
 def test_first_run_stops_at_the_interact_answer_with_the_prologue() -> None:
     canvas = Canvas(default_dsl(["kb"], prologue="Hello."))
-    events = list(canvas.run(FakeServices(), stream=True))
+    events = list(run(canvas, FakeServices(), stream=True))
     assert [e.content for e in events if isinstance(e, Step)] == ["Hello."]
     assert canvas.path == [["begin"], ["Answer:Interact"]]
 
@@ -65,9 +66,9 @@ def test_first_run_stops_at_the_interact_answer_with_the_prologue() -> None:
 def test_second_run_retrieves_generates_and_cites() -> None:
     services = FakeServices([CHUNK])
     canvas = Canvas(default_dsl(["kb"]))
-    list(canvas.run(services, stream=True))
+    list(run(canvas, services, stream=True))
     canvas.add_user_input("why blue?")
-    events = list(canvas.run(services, stream=True))
+    events = list(run(canvas, services, stream=True))
     assert [e.text for e in events if isinstance(e, Notice)] == [
         "*'Retrieval_0'* is running...🕞",
         "*'Generate_0'* is running...🕞",
@@ -85,9 +86,9 @@ def test_empty_response_when_nothing_is_found() -> None:
     dsl["components"]["Retrieval:Search"]["obj"]["params"]["empty_response"] = "Nothing here."
     canvas = Canvas(dsl)
     services = FakeServices([])
-    list(canvas.run(services, stream=False))
+    list(run(canvas, services, stream=False))
     canvas.add_user_input("q")
-    assert [e.content for e in canvas.run(services, stream=False) if isinstance(e, Step)] == ["Nothing here."]
+    assert [e.content for e in run(canvas, services, stream=False) if isinstance(e, Step)] == ["Nothing here."]
     assert services.asked == []
 
 
@@ -95,9 +96,9 @@ def test_a_flow_without_a_way_back_fails_like_the_server() -> None:
     dsl = default_dsl([])
     dsl["components"]["Generate:Reply"]["downstream"] = []
     canvas = Canvas(dsl)
-    list(canvas.run(FakeServices(), stream=True))
+    list(run(canvas, FakeServices(), stream=True))
     with pytest.raises(CanvasFailure, match="no way to interact"):
-        list(canvas.run(FakeServices(), stream=True))
+        list(run(canvas, FakeServices(), stream=True))
 
 
 def test_unknown_components_pass_their_input_through() -> None:
@@ -111,6 +112,6 @@ def test_unknown_components_pass_their_input_through() -> None:
     }
     components["Answer:Interact"]["upstream"].append("Rewrite:X")
     canvas = Canvas(dsl)
-    list(canvas.run(FakeServices(), stream=True))
+    list(run(canvas, FakeServices(), stream=True))
     canvas.add_user_input("echo me")
-    assert [e.content for e in canvas.run(FakeServices(), stream=True) if isinstance(e, Step)] == ["echo me"]
+    assert [e.content for e in run(canvas, FakeServices(), stream=True) if isinstance(e, Step)] == ["echo me"]

@@ -1,44 +1,39 @@
-"""The agent DSL ("canvas"): a tolerant model of what RAGFlow stores, and its deterministic executor."""
+"""The agent DSL ("canvas"): a tolerant model of what RAGFlow stores and its run state (`executor` runs it)."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from mockserver.core.errors import PythonError
+from mockserver.core.python_failures import item, no_attribute
 
 DEFAULT_PROLOGUE = "Hi! I'm your smart assistant. What can I do for you?"
-RUNNING_HINT = "is running...🕞"
-NO_INTERACTION = (
-    "The dialog flow has no way to interact with you. Please add an 'Interact' component to the end of the flow."
-)
-NOTHING_FOUND = "Nothing found in knowledgebase!"
-MAX_SEGMENT = 64
-"""Components one run may execute before the loop guard fires (the server detects repeated patterns)."""
 
 
-def _py_type(value: Any) -> str:
-    return type(value).__name__
+class CanvasFailure(PythonError):
+    """An exception raised while loading or running a canvas.
 
+    Uncaught it renders as the server's code-100 crash (`Exception('…')`, `KeyError('…')`); endpoints that catch
+    it report `detail`, Python's `str(e)`, in an error frame or a 102 message.
+    """
 
-def subscript_error(value: Any) -> CanvasFailure:
-    """What `value["key"]` raises in Python when `value` is not an object."""
-    if isinstance(value, list):
-        return CanvasFailure("list indices must be integers or slices, not str", "TypeError")
-    if isinstance(value, str):
-        return CanvasFailure("string indices must be integers", "TypeError")
-    return CanvasFailure(f"'{_py_type(value)}' object is not subscriptable", "TypeError")
+    def __init__(self, text: str, exc_class: str = "Exception", *, rendered: str | None = None) -> None:
+        super().__init__(exc_class, text, rendered=rendered)
+
+    @classmethod
+    def of(cls, error: PythonError) -> CanvasFailure:
+        """The same Python exception, raised inside a canvas (so the agent endpoints catch it)."""
+        return cls(error.text, error.exc_type, rendered=error.message)
 
 
 def entry(value: Any, key: str) -> Any:
     """`value[key]` with Python's failures (KeyError, TypeError) as `CanvasFailure`."""
-    if not isinstance(value, dict):
-        raise subscript_error(value)
-    if key not in value:
-        raise CanvasFailure(key, "KeyError")
-    return value[key]
+    try:
+        return item(value, key)
+    except PythonError as error:
+        raise CanvasFailure.of(error) from None
 
 
 @dataclass
@@ -99,17 +94,6 @@ class Notice:
 RunEvent = Step | Notice
 
 
-class CanvasFailure(PythonError):
-    """An exception raised while loading or running a canvas.
-
-    Uncaught it renders as the server's code-100 crash (`Exception('…')`, `KeyError('…')`); endpoints that catch
-    it report `detail`, Python's `str(e)`, in an error frame or a 102 message.
-    """
-
-    def __init__(self, text: str, exc_class: str = "Exception") -> None:
-        super().__init__(exc_class, text)
-
-
 @dataclass(frozen=True)
 class RetrievalParams:
     """The Retrieval component's params the executor uses (RAGFlow defaults)."""
@@ -156,43 +140,13 @@ class Generated:
     """Pacing override of a scripted answer."""
 
 
-class FlowServices(Protocol):
-    """What the executor needs from the rest of the emulator (retrieval and the answer engine)."""
-
-    def retrieve(self, query: str, params: RetrievalParams) -> list[dict[str, Any]] | None:
-        """Chunks (reference chunk format) for `query`; None when none of the datasets exists."""
-
-    def generate(
-        self, question: str, prompt: str, dataset_ids: list[str], params: RetrievalParams | None, cite: bool
-    ) -> Generated:
-        """A deterministic answer for `question` over the datasets the upstream Retrieval searched."""
-
-
-class OfflineServices:
-    """Services for runs outside a request (seeding a world): nothing is retrieved, nothing generated."""
-
-    def retrieve(self, query: str, params: RetrievalParams) -> list[dict[str, Any]] | None:
-        """No datasets are consulted."""
-        return None
-
-    def generate(
-        self, question: str, prompt: str, dataset_ids: list[str], params: RetrievalParams | None, cite: bool
-    ) -> Generated:
-        """An empty answer."""
-        return Generated(pieces=[""])
-
-
 class Canvas:
     """A loaded agent DSL with its run state (`path`, `history`, `messages`, `answer`, `reference`)."""
 
     def __init__(self, dsl: Any) -> None:
-        if not isinstance(dsl, dict):
-            raise subscript_error(dsl)
-        if "components" not in dsl:
-            raise CanvasFailure("components", "KeyError")
-        raw = dsl["components"]
+        raw = entry(dsl, "components")
         if not isinstance(raw, dict):
-            raise CanvasFailure(f"'{_py_type(raw)}' object has no attribute 'items'", "AttributeError")
+            raise CanvasFailure.of(no_attribute(raw, "items"))
         self.components: dict[str, Component] = {cid: _component(cid, node) for cid, node in raw.items()}
         names = {c.name for c in self.components.values()}
         if "Begin" not in names:
@@ -213,9 +167,7 @@ class Canvas:
     @property
     def begin(self) -> Component:
         """The component with id `begin` (the server looks it up by that id)."""
-        found = self.components.get("begin")
-        if found is None:
-            raise CanvasFailure("begin", "KeyError")
+        found: Component = entry(self.components, "begin")
         return found
 
     def prologue(self) -> str:
@@ -267,13 +219,6 @@ class Canvas:
                 return str(data.get("name", "")) if isinstance(data, dict) else ""
         return ""
 
-    # -- running -------------------------------------------------------------------------------------
-    def run(self, services: FlowServices, *, stream: bool) -> Iterator[RunEvent]:
-        """Continue the flow from where it stopped up to the next Answer component, yielding its steps."""
-        from mockserver.families.agents.executor import Executor
-
-        yield from Executor(self, services, stream).run()
-
 
 def _list(value: Any) -> list[Any]:
     return copy.deepcopy(value) if isinstance(value, list) else []
@@ -281,20 +226,13 @@ def _list(value: Any) -> list[Any]:
 
 def _component(cid: str, node: Any) -> Component:
     """Read one `components` entry: `obj.component_name` is required, the rest defaults tolerantly."""
-    if not isinstance(node, dict):
-        raise subscript_error(node)
-    if "obj" not in node:
-        raise CanvasFailure("obj", "KeyError")
-    obj = node["obj"]
-    if not isinstance(obj, dict):
-        raise subscript_error(obj)
-    if "component_name" not in obj:
-        raise CanvasFailure("component_name", "KeyError")
+    obj = entry(node, "obj")
+    name = entry(obj, "component_name")
     params = obj.get("params")
     extra = {k: copy.deepcopy(v) for k, v in node.items() if k not in ("obj", "downstream", "upstream")}
     return Component(
         id=cid,
-        name=str(obj["component_name"]),
+        name=str(name),
         params=copy.deepcopy(params) if isinstance(params, dict) else {},
         downstream=[str(d) for d in node.get("downstream") or [] if isinstance(d, str)],
         upstream=[str(u) for u in node.get("upstream") or [] if isinstance(u, str)],
@@ -347,11 +285,13 @@ def default_dsl(dataset_ids: list[str], prologue: str = DEFAULT_PROLOGUE) -> dic
 __all__ = [
     "Canvas",
     "CanvasFailure",
-    "FlowServices",
+    "Component",
     "Generated",
     "Notice",
     "RetrievalParams",
     "RunEvent",
     "Step",
+    "begin_input",
+    "default_dsl",
     "entry",
 ]

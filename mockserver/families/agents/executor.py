@@ -5,28 +5,63 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from mockserver.families.agents.canvas import (
-    MAX_SEGMENT,
-    NO_INTERACTION,
-    NOTHING_FOUND,
-    RUNNING_HINT,
     Canvas,
     CanvasFailure,
     Component,
-    FlowServices,
+    Generated,
     Notice,
     RetrievalParams,
     RunEvent,
     Step,
+    entry,
 )
 
+RUNNING_HINT = "is running...🕞"
+NO_INTERACTION = (
+    "The dialog flow has no way to interact with you. Please add an 'Interact' component to the end of the flow."
+)
+NOTHING_FOUND = "Nothing found in knowledgebase!"
+MAX_SEGMENT = 64
+"""Components one run may execute before the loop guard fires (the server detects repeated patterns)."""
 _MARKER_RE = re.compile(r"##(\d+)\$\$")
 
 
+class FlowServices(Protocol):
+    """What the executor needs from the rest of the emulator (retrieval and the answer engine)."""
+
+    def retrieve(self, query: str, params: RetrievalParams) -> list[dict[str, Any]] | None:
+        """Chunks (reference chunk format) for `query`; None when none of the datasets exists."""
+
+    def generate(
+        self, question: str, prompt: str, dataset_ids: list[str], params: RetrievalParams | None, cite: bool
+    ) -> Generated:
+        """A deterministic answer for `question` over the datasets the upstream Retrieval searched."""
+
+
+class OfflineServices:
+    """Services for runs outside a request (seeding a world): nothing is retrieved, nothing generated."""
+
+    def retrieve(self, query: str, params: RetrievalParams) -> list[dict[str, Any]] | None:
+        """No datasets are consulted."""
+        return None
+
+    def generate(
+        self, question: str, prompt: str, dataset_ids: list[str], params: RetrievalParams | None, cite: bool
+    ) -> Generated:
+        """An empty answer."""
+        return Generated(pieces=[""])
+
+
+def run(canvas: Canvas, services: FlowServices, *, stream: bool) -> Iterator[RunEvent]:
+    """Continue the flow from where it stopped up to the next Answer component, yielding its steps."""
+    yield from Executor(canvas, services, stream).run()
+
+
 class Executor:
-    """One `Canvas.run`: walks downstream edges, runs components, ends at the first Answer."""
+    """One `run`: walks downstream edges, runs components, ends at the first Answer."""
 
     def __init__(self, canvas: Canvas, services: FlowServices, stream: bool) -> None:
         self.canvas = canvas
@@ -34,9 +69,8 @@ class Executor:
         self.stream = stream
 
     def component(self, cid: str) -> Component:
-        found = self.canvas.components.get(cid)
-        if found is None:
-            raise CanvasFailure(cid, "KeyError")
+        """`components[cid]` (a KeyError inside the run for an edge to nowhere)."""
+        found: Component = entry(self.canvas.components, cid)
         return found
 
     def run(self) -> Iterator[RunEvent]:

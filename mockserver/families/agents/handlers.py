@@ -2,41 +2,34 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mockserver.core.errors import DataError, PythonError
+from starlette.responses import Response
+
+from mockserver.core.errors import PythonError
 from mockserver.core.pagination import loose_desc, python_int
+from mockserver.core.python_failures import bad_index, no_attribute, no_item_assignment
+from mockserver.http.context import RequestContext
 from mockserver.http.envelope import json_result, result
-
-if TYPE_CHECKING:
-    from starlette.responses import Response
-
-    from mockserver.http.context import RequestContext
-    from mockserver.http.types import Handler
-
-from mockserver.families.agents.models import Agent, AgentStore
+from mockserver.http.types import Handler
 
 
-def _item_assignment_crash(body: Any) -> PythonError:
-    if isinstance(body, list):
-        return PythonError("TypeError", "list indices must be integers or slices, not str")
-    return PythonError("TypeError", f"'{type(body).__name__}' object does not support item assignment")
+def assignment_failure(body: Any) -> PythonError:
+    """`body["key"] = value` on a JSON body that is not an object (a list's index must be an integer).
+
+    Candidate for `core.python_failures` (reported to the lead).
+    """
+    return bad_index(body, "key") if isinstance(body, list) else no_item_assignment(body)
 
 
 async def list_agents(ctx: RequestContext) -> Response:
-    """GET /api/v1/agents."""
-    store = ctx.tenant.agents
+    """listAgents: GET /api/v1/agents."""
     query = ctx.query
-    agent_id, title = query.get("id"), query.get("title")
-    if (agent_id or title) and not store.matches_filters(agent_id, title):
-        raise DataError("The agent doesn't exist.")
-    page = python_int(query.get("page"), 1)
-    page_size = python_int(query.get("page_size"), 30)
-    found = store.listing(
-        agent_id=agent_id,
-        title=title,
-        page=page,
-        page_size=page_size,
+    found = ctx.tenant.agents.listing(
+        agent_id=query.get("id"),
+        title=query.get("title"),
+        page=python_int(query.get("page"), 1),
+        page_size=python_int(query.get("page_size"), 30),
         orderby=query.get("orderby", "update_time"),
         desc=loose_desc(query.get("desc")),
     )
@@ -44,25 +37,26 @@ async def list_agents(ctx: RequestContext) -> Response:
 
 
 async def create_agent(ctx: RequestContext) -> Response:
-    """POST /api/v1/agents."""
+    """createAgent: POST /api/v1/agents."""
     body = await ctx.json_forced()
     if not isinstance(body, dict):
-        raise _item_assignment_crash(body)
-    ctx.tenant.agents.create(body)
+        raise assignment_failure(body)
+    columns = {k: v for k, v in body.items() if k not in ("title", "dsl")}
+    ctx.tenant.agents.create(body.get("title"), body.get("dsl"), columns)
     return json_result(data=True)
 
 
 async def update_agent(ctx: RequestContext) -> Response:
-    """PUT /api/v1/agents/{agent_id}."""
+    """updateAgent: PUT /api/v1/agents/{agent_id}."""
     body = await ctx.json_forced()
     if not isinstance(body, dict):
-        raise PythonError("AttributeError", f"'{type(body).__name__}' object has no attribute 'items'")
+        raise no_attribute(body, "items")
     ctx.tenant.agents.update(ctx.path_param("agent_id"), body)
     return json_result(data=True)
 
 
 async def delete_agent(ctx: RequestContext) -> Response:
-    """DELETE /api/v1/agents/{agent_id}."""
+    """deleteAgent: DELETE /api/v1/agents/{agent_id}."""
     ctx.tenant.agents.delete(ctx.path_param("agent_id"))
     return json_result(data=True)
 
@@ -73,5 +67,3 @@ HANDLERS: dict[str, Handler] = {
     "updateAgent": update_agent,
     "deleteAgent": delete_agent,
 }
-
-__all__ = ["HANDLERS", "Agent", "AgentStore"]

@@ -1,21 +1,24 @@
-"""Agents (UserCanvas): the `Agent` record and `AgentStore` rules, and the four `/api/v1/agents` handlers."""
+"""Agents (UserCanvas): the `Agent` record and `AgentStore`, the rules of the four `/api/v1/agents` operations."""
 
 from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from mockserver.core.errors import ArgumentError, DataError, OperatingError, PythonError
 from mockserver.core.pagination import collation_key, mysql_page, order_records
+from mockserver.core.python_failures import from_exception, no_attribute
+from mockserver.core.tenancy import TenantContext
 from mockserver.families.agents.canvas import default_dsl
 
-if TYPE_CHECKING:
-    from mockserver.state.backend import TenantBackend
-
 NOT_OWNER = "Only owner of canvas authorized for this operation."
+NOT_YOURS = "You don't own the agent {agent_id}"
+"""The 102 of the session and completion routes for an agent the caller does not own (`{agent_id}` filled)."""
+NOT_FOUND = "Agent not found."
 
 
 @dataclass
@@ -64,20 +67,44 @@ def parse_dsl(value: Any) -> Any:
     try:
         return json.loads(value)
     except json.JSONDecodeError as exc:
-        raise PythonError("JSONDecodeError", str(exc)) from None
+        raise from_exception(exc) from None
 
 
 def strip_title(value: Any) -> str:
     """`title.strip()`, crashing like Python for a non-string."""
     if not isinstance(value, str):
-        raise PythonError("AttributeError", f"'{type(value).__name__}' object has no attribute 'strip'")
+        raise no_attribute(value, "strip")
     return value.strip()
+
+
+class AgentOwner(Protocol):
+    """Any tenant of the app, as the server's unscoped agent lookup sees it."""
+
+    @property
+    def agents(self) -> AgentStore:
+        """Its agents."""
+
+
+class AgentRegistry(Protocol):
+    """Every tenant of the app (`UserCanvasService.get_by_id` is not scoped to the caller)."""
+
+    @property
+    def tenants(self) -> Mapping[str, AgentOwner]:
+        """Tenant id → tenant."""
+
+
+class AgentTenant(TenantContext, Protocol):
+    """What `AgentStore` uses of its tenant: the context, and the app's tenants for unscoped lookups."""
+
+    @property
+    def backends(self) -> AgentRegistry:
+        """The app's state root."""
 
 
 class AgentStore:
     """A tenant's agents and the rules of creating, listing, updating and deleting them."""
 
-    def __init__(self, tenant: TenantBackend) -> None:
+    def __init__(self, tenant: AgentTenant) -> None:
         self.tenant = tenant
         self.items: dict[str, Agent] = {}
 
@@ -97,6 +124,17 @@ class AgentStore:
     def exists_anywhere(self, agent_id: str) -> bool:
         """Whether any tenant has an agent with this id (the server's unscoped `get_by_id`)."""
         return any(t.agents.get(agent_id) is not None for t in list(self.tenant.backends.tenants.values()))
+
+    def owned(self, agent_id: str, refusal: str = NOT_YOURS) -> Agent:
+        """The tenant's agent, or the 102 `refusal` (`{agent_id}` filled) for an unknown or foreign one."""
+        agent = self.get(agent_id)
+        if agent is None:
+            raise DataError(refusal.format(agent_id=agent_id))
+        return agent
+
+    def refusal(self, agent_id: str, foreign: str) -> str:
+        """Why the caller cannot use `agent_id`: `foreign` when another tenant has it, else "Agent not found."."""
+        return foreign if self.exists_anywhere(agent_id) else NOT_FOUND
 
     def _stamp(self) -> dict[str, Any]:
         return self.tenant.clock.stamps()
@@ -120,21 +158,21 @@ class AgentStore:
         self.items[agent.id] = agent
         return agent
 
-    def create(self, body: dict[str, Any]) -> Agent:
-        """`POST /api/v1/agents` rules, in the server's order (error envelopes raised)."""
-        if body.get("dsl") is None:
+    def create(self, title: Any, dsl: Any, columns: Mapping[str, Any]) -> Agent:
+        """createAgent: the rules in the server's order; `title`/`dsl` as sent, `columns` the other body keys."""
+        if dsl is None:
             raise ArgumentError("No DSL data in request.", data=False)
-        dsl = parse_dsl(body["dsl"])
-        if body.get("title") is None:
+        parsed = parse_dsl(dsl)
+        if title is None:
             raise ArgumentError("No title in request.", data=False)
-        title = strip_title(body["title"])
-        if self.by_title(title) is not None:
-            raise DataError(f"Agent with title {title} already exists.")
-        return self.insert(title, dsl, **{k: v for k, v in body.items() if k not in ("title", "dsl")})
+        stripped = strip_title(title)
+        if self.by_title(stripped) is not None:
+            raise DataError(f"Agent with title {stripped} already exists.")
+        return self.insert(stripped, parsed, **columns)
 
-    def update(self, agent_id: str, body: dict[str, Any]) -> None:
-        """`PUT /api/v1/agents/{id}`: null fields ignored, title stripped, dsl parsed, columns written."""
-        changes = {k: v for k, v in body.items() if v is not None}
+    def update(self, agent_id: str, columns: Mapping[str, Any]) -> None:
+        """updateAgent: null fields ignored, title stripped, dsl parsed, columns written (unknown ones crash)."""
+        changes = {k: v for k, v in columns.items() if v is not None}
         changes["user_id"] = self.tenant.tenant_id
         if changes.get("dsl") is not None:
             changes["dsl"] = parse_dsl(changes["dsl"])
@@ -159,7 +197,7 @@ class AgentStore:
             self.items[agent.id] = agent
 
     def delete(self, agent_id: str) -> None:
-        """`DELETE /api/v1/agents/{id}` (the agent's sessions stay, unreachable, as on the server)."""
+        """deleteAgent (the agent's sessions stay, unreachable, as on the server)."""
         agent = self.get(agent_id)
         if agent is None:
             raise OperatingError(NOT_OWNER, data=False)
@@ -168,7 +206,9 @@ class AgentStore:
     def listing(
         self, *, agent_id: str | None, title: str | None, page: int, page_size: int, orderby: str, desc: bool
     ) -> list[Agent]:
-        """Filter (truthy filters only), order and page the tenant's agents."""
+        """listAgents: given filters must match an agent (else 102); truthy filters select, then order and page."""
+        if (agent_id or title) and not self.matches_filters(agent_id, title):
+            raise DataError("The agent doesn't exist.")
         matches = list(self.items.values())
         if agent_id:
             matches = [a for a in matches if a.id.lower() == agent_id.lower()]
@@ -207,6 +247,3 @@ class AgentStore:
                 if not params.get("kb_ids"):
                     params["kb_ids"] = list(ids)
         return self.insert(title, graph, description=description)
-
-
-# -- HTTP half -----------------------------------------------------------------------------------

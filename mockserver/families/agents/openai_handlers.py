@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from starlette.responses import Response
 
 from mockserver.core import sse
-from mockserver.core.errors import DataError, HtmlServerError, PythonError
-from mockserver.core.python_failures import item
+from mockserver.core.errors import DataError, HtmlServerError
+from mockserver.core.python_failures import item, iterate, no_attribute
 from mockserver.core.search import count_tokens
-from mockserver.families.agents.canvas import Canvas, CanvasFailure, Notice, entry
-from mockserver.families.agents.completion_handlers import AgentTurn, open_turn
+from mockserver.families.agents.canvas import CanvasFailure, Notice
+from mockserver.families.agents.executor import FlowServices
+from mockserver.families.agents.models import Agent
+from mockserver.families.agents.services import flow_services
+from mockserver.families.agents.sessions import AgentSessionStore
+from mockserver.families.agents.turns import AgentTurn, open_turn, required_input
+from mockserver.http.context import RequestContext
 from mockserver.http.envelope import EnvelopeResponse
 from mockserver.http.request_args import require_arguments
-from mockserver.http.streaming import ScriptedStreamResponse, StreamFault, StreamFrame, StreamScript, stream_response
-
-if TYPE_CHECKING:
-    from starlette.responses import Response
-
-    from mockserver.families.agents.models import Agent
-    from mockserver.http.context import RequestContext
-    from mockserver.http.types import Handler
+from mockserver.http.streaming import ScriptedStreamResponse, StreamFrame, StreamScript, stream_response
+from mockserver.http.types import Handler
+from mockserver.state.faults import StreamFault
 
 NO_VALID_MESSAGES = "No valid messages found (user or assistant)."
 
@@ -67,21 +69,14 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _messages(body: dict[str, Any]) -> list[Any]:
-    """`for m in messages`: any iterable JSON value, a Python crash otherwise."""
-    messages = body.get("messages", [])
-    if isinstance(messages, dict | str):
-        return list(messages)
-    if not isinstance(messages, list):
-        raise PythonError("TypeError", f"'{type(messages).__name__}' object is not iterable")
-    return messages
-
-
 class OpenaiAgentRun:
     """One call: the pre-run error object or the turn, rendered streamed or as one object."""
 
-    def __init__(self, ctx: RequestContext, agent: Agent, question: str, session_id: Any) -> None:
-        self.ctx = ctx
+    def __init__(
+        self, sessions: AgentSessionStore, services: FlowServices, agent: Agent, question: str, session_id: Any
+    ) -> None:
+        self.sessions = sessions
+        self.services = services
         self.agent = agent
         self.question = question
         self.session_id = session_id
@@ -90,21 +85,21 @@ class OpenaiAgentRun:
     def open(self) -> AgentTurn | dict[str, Any]:
         """The turn, or the object the server yields instead of running (required input, unknown session)."""
         if not self.session_id:
-            for ele in Canvas(self.agent.dsl).inputs():
-                if not entry(ele, "optional"):
-                    text = f"`{entry(ele, 'key')}` is required"
-                    return openai_object(
-                        None,
-                        self.agent.id,
-                        text,
-                        completion_tokens=count_tokens(text),
-                        prompt_tokens=self.prompt_tokens,
-                    )
-        elif not isinstance(self.session_id, str) or self.ctx.tenant.agent_sessions.get(self.session_id) is None:
+            text = required_input(self.agent)
+            if text is not None:
+                return openai_object(
+                    None,
+                    self.agent.id,
+                    text,
+                    completion_tokens=count_tokens(text),
+                    prompt_tokens=self.prompt_tokens,
+                )
+        elif not isinstance(self.session_id, str) or self.sessions.get(self.session_id) is None:
             return openai_object(self.session_id, self.agent.id, "**ERROR**: Session not found!")
-        return open_turn(self.ctx.state, self.ctx.tenant, self.agent, self.question, self.session_id, {})
+        return open_turn(self.sessions, self.services, self.agent, self.question, self.session_id, {})
 
     def error_object(self, turn: AgentTurn, failure: CanvasFailure) -> dict[str, Any]:
+        """The object an exception inside the run answers (`**ERROR**: …`, finish reason `stop`)."""
         text = "**ERROR**: " + failure.detail
         return openai_object(
             turn.session_id,
@@ -175,18 +170,16 @@ def _closed_stream(ctx: RequestContext) -> Response:
 
 
 async def create_openai_agent_completion(ctx: RequestContext) -> Response:
-    """POST /api/v1/agents_openai/{agent_id}/chat/completions (argument check before the API key)."""
+    """createOpenaiAgentCompletion: POST /api/v1/agents_openai/{agent_id}/chat/completions (arguments, then key)."""
     body = await require_arguments(ctx, "model", "messages")
     ctx.authenticate()
     if not isinstance(body, dict):
-        raise PythonError("AttributeError", f"'{type(body).__name__}' object has no attribute 'get'")
-    messages = _messages(body)
+        raise no_attribute(body, "get")
+    messages = iterate(body.get("messages", []))
     if not messages:
         raise DataError("You must provide at least one message.")
     agent_id = ctx.path_param("agent_id")
-    agent = ctx.tenant.agents.get(agent_id)
-    if agent is None:
-        raise DataError(f"You don't own the agent {agent_id}")
+    agent = ctx.tenant.agents.owned(agent_id)
     kept = [m for m in messages if item(m, "role") in ("user", "assistant")]
     prompt_tokens = sum(count_tokens(_text(item(m, "content"))) for m in kept)
     if not kept:
@@ -201,7 +194,8 @@ async def create_openai_agent_completion(ctx: RequestContext) -> Response:
         return EnvelopeResponse(empty)
     question = next((item(m, "content") for m in reversed(messages) if item(m, "role") == "user"), "")
     stream = bool(body.get("stream", True))
-    run = OpenaiAgentRun(ctx, agent, question, body.get("id", ""))
+    services = flow_services(ctx.state, ctx.tenant)
+    run = OpenaiAgentRun(ctx.tenant.agent_sessions, services, agent, question, body.get("id", ""))
     try:
         opened = run.open()
     except CanvasFailure as failure:
@@ -214,5 +208,3 @@ async def create_openai_agent_completion(ctx: RequestContext) -> Response:
 
 
 HANDLERS: dict[str, Handler] = {"createOpenaiAgentCompletion": create_openai_agent_completion}
-
-__all__ = ["HANDLERS", "openai_object"]

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockserver.core.catalog import split_model_id
-from mockserver.families.agents.canvas import CanvasFailure, FlowServices, Generated, RetrievalParams
+from mockserver.families.agents.canvas import CanvasFailure, Generated, RetrievalParams
+from mockserver.families.agents.executor import FlowServices
 from mockserver.families.chats.answers import AnswerSettings, engine_of, search
-
-if TYPE_CHECKING:
-    from mockserver.state.backend import TenantBackend
-    from mockserver.state.emulator import EmulatorState
+from mockserver.state.backend import TenantBackend
+from mockserver.state.emulator import EmulatorState
 
 _CITATION_RE = re.compile(r" ?##\d+\$\$")
 """A citation marker with its leading space: what the model's raw stream does not contain yet."""

@@ -1,20 +1,24 @@
-"""Agent sessions (API4Conversation): the record, `AgentSessionStore`, and create/list/delete handlers."""
+"""Agent sessions (API4Conversation): the record and `AgentSessionStore`, the rules of the session operations."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from mockserver.core.errors import DataError, PythonError
+from mockserver.core.bulk import bulk_delete
+from mockserver.core.errors import DataError
 from mockserver.core.pagination import mysql_page, order_records
-from mockserver.core.validation import check_duplicate_ids, partial_result
-from mockserver.families.agents.canvas import Canvas, OfflineServices
+from mockserver.core.python_failures import get, python_semantics
+from mockserver.core.tenancy import TenantContext
+from mockserver.families.agents.canvas import Canvas, entry
+from mockserver.families.agents.executor import FlowServices, OfflineServices, run
+from mockserver.families.agents.models import Agent, AgentStore
 from mockserver.families.chats.sessions import reduced_chunks
 
-if TYPE_CHECKING:
-    from mockserver.families.agents.models import Agent
-    from mockserver.state.backend import TenantBackend
+NOT_ACCESSIBLE = "You cannot access the agent."
+"""createAgentSession's 102 for another tenant's agent."""
 
 
 @dataclass
@@ -63,19 +67,55 @@ def attach_references(messages: list[dict[str, Any]], references: list[Any]) -> 
     for index, message in enumerate(messages):
         if index == 0 or message.get("role") == "user":
             continue
-        if next_ref >= len(references):
-            raise PythonError("IndexError", "list index out of range")
-        message["reference"] = reduced_chunks(references[next_ref])
+        with python_semantics():
+            reference = references[next_ref]
+        message["reference"] = reduced_chunks(reference)
         next_ref += 1
 
 
 SESSION_COLUMNS = frozenset(f.name for f in fields(AgentSession))
 
 
+def set_session_inputs(canvas: Canvas, values: Any, uploads: Mapping[str, str] | None) -> None:
+    """createAgentSession's Begin inputs: required ones must be given, optional ones set or cleared.
+
+    `values` is the JSON body or the form's text fields (read with `.get`, a non-object crashing as in Python;
+    None reads nothing); `uploads` the form's files as `<filename>\\n<text>` (None for a JSON request).
+    """
+
+    def value(key: Any) -> Any:
+        return None if values is None else get(values, key)
+
+    for ele in canvas.inputs():
+        optional = entry(ele, "optional")
+        kind = entry(ele, "type")
+        key = entry(ele, "key")
+        upload = uploads.get(key) if uploads is not None and kind == "file" else None
+        if not optional:
+            given = upload if kind == "file" else value(key)
+            if not given:
+                raise DataError(f"`{key}` with type `{kind}` is required")
+            ele["value"] = given
+        elif kind == "file" and upload:
+            ele["value"] = upload
+        elif kind != "file" and value(key):
+            ele["value"] = value(key)
+        else:
+            ele.pop("value", None)
+
+
+class AgentSessionTenant(TenantContext, Protocol):
+    """What `AgentSessionStore` uses of its tenant: the context and its agents."""
+
+    @property
+    def agents(self) -> AgentStore:
+        """The tenant's agents (the dialogs of its sessions)."""
+
+
 class AgentSessionStore:
     """A tenant's agent sessions (API4Conversation rows whose dialog is one of its agents)."""
 
-    def __init__(self, tenant: TenantBackend) -> None:
+    def __init__(self, tenant: AgentSessionTenant) -> None:
         self.tenant = tenant
         self.items: dict[str, AgentSession] = {}
 
@@ -95,29 +135,59 @@ class AgentSessionStore:
         ]
 
     def create(self, agent_id: str, user_id: Any, message: list[dict[str, Any]], dsl: dict[str, Any]) -> AgentSession:
-        """Save a new agent session."""
-        clock = self.tenant.clock
-        now = clock.now()
-        ms, date = clock.epoch_ms(now), clock.http_date(now)
+        """Save a new session row (no rules: the operations, seeding and the chat/legacy routes use it)."""
         session = AgentSession(
             id=self.tenant.ids.entity(),
             dialog_id=agent_id,
             user_id=user_id,
             message=copy.deepcopy(message),
             dsl=copy.deepcopy(dsl),
-            create_time=ms,
-            create_date=date,
-            update_time=ms,
-            update_date=date,
+            **self.tenant.clock.stamps(),
         )
         self.items[session.id] = session
         return session
+
+    def open(
+        self, agent_id: str, user_id: Any, values: Any, uploads: Mapping[str, str] | None, services: FlowServices
+    ) -> AgentSession:
+        """createAgentSession: the caller's agent, Begin inputs checked, the flow run to its first Answer."""
+        agents = self.tenant.agents
+        agent = agents.get(agent_id)
+        if agent is None:
+            raise DataError(agents.refusal(agent_id, NOT_ACCESSIBLE))
+        canvas = Canvas(agent.dsl)
+        canvas.reset()
+        set_session_inputs(canvas, values, uploads)
+        for _ in run(canvas, services, stream=False):
+            pass
+        return self.create(agent.id, user_id, [{"role": "assistant", "content": canvas.prologue()}], canvas.to_dsl())
 
     def append_message(self, session: AgentSession) -> None:
         """The server's `append_message`: write the row back (new `update_time`) and count one round."""
         self.tenant.clock.touch(session)
         session.round += 1
         self.items[session.id] = session
+
+    def claim(self, agent: Agent, session_id: Any, *, sync: bool) -> AgentSession:
+        """createAgentCompletion with a session id: one of the agent's sessions (102 otherwise).
+
+        With `sync` (the body's `sync_dsl: true`) a session older than the agent takes the agent's DSL first.
+        """
+        owned = self.of_agent(agent.id, session_id) if isinstance(session_id, str) else []
+        if not owned:
+            raise DataError(f"You don't own the session {session_id}")
+        if sync and agent.update_time > owned[0].update_time:
+            self.sync_dsl(owned[0], agent)
+        return owned[0]
+
+    def sync_dsl(self, session: AgentSession, agent: Agent) -> None:
+        """`sync_dsl`: the session takes the agent's current DSL but keeps history, messages, path, reference."""
+        current = session.dsl if isinstance(session.dsl, dict) else {}
+        states = {name: current.get(name, []) for name in ("history", "messages", "path", "reference")}
+        current.update(copy.deepcopy(agent.dsl) if isinstance(agent.dsl, dict) else {})
+        current.update(states)
+        session.dsl = current
+        self.tenant.clock.touch(session)
 
     def listing(
         self,
@@ -130,8 +200,9 @@ class AgentSessionStore:
         orderby: str,
         desc: bool,
     ) -> list[AgentSession]:
-        """Sessions of an agent, filtered by truthy `id`/`user_id`, ordered and paged."""
-        matches = self.of_agent(agent_id)
+        """listAgentSessions: the caller's agent (102 otherwise), filtered by truthy `id`/`user_id`, paged."""
+        agent = self.tenant.agents.owned(agent_id, "You don't own the agent {agent_id}.")
+        matches = self.of_agent(agent.id)
         if session_id:
             matches = [s for s in matches if s.id.lower() == session_id.lower()]
         if user_id:
@@ -139,41 +210,48 @@ class AgentSessionStore:
         ordered = order_records(matches, orderby, desc, "API4Conversation", AgentSession.columns, SESSION_COLUMNS)
         return mysql_page(ordered, page, page_size)
 
+    def require_sessions(self, agent_id: str) -> Agent:
+        """deleteAgentSessions' first checks: the caller's agent, with at least one session (102 otherwise)."""
+        agent = self.tenant.agents.owned(agent_id)
+        if not self.of_agent(agent.id):
+            raise DataError(f"Agent {agent.id} has no sessions")
+        return agent
+
     def delete(self, agent_id: str, ids: Any) -> dict[str, Any] | None:
-        """Delete sessions of an agent (all when `ids` is falsy); partial results as data, like the server."""
-        sessions = self.of_agent(agent_id)
-        if not sessions:
-            raise DataError(f"Agent {agent_id} has no sessions")
-        targets, duplicates = check_duplicate_ids(ids if ids else [s.id for s in sessions], "session")
-        errors: list[str] = []
-        success = 0
-        for target in targets:
-            found = self.of_agent(agent_id, target) if isinstance(target, str) else []
-            if not found:
-                errors.append(f"The agent doesn't own the session {target}")
-                continue
-            self.items.pop(found[0].id, None)
-            success += 1
-        return partial_result(errors, duplicates, success)
+        """deleteAgentSessions: sessions of the agent (all when `ids` is falsy); partial results as data."""
+        agent = self.require_sessions(agent_id)
+
+        def find(session_id: Any) -> AgentSession | None:
+            found = self.of_agent(agent.id, session_id) if isinstance(session_id, str) else []
+            return found[0] if found else None
+
+        def remove(session: AgentSession) -> None:
+            self.items.pop(session.id, None)
+
+        return bulk_delete(
+            ids,
+            "session",
+            everything=lambda: [s.id for s in self.of_agent(agent.id)],
+            find=find,
+            remove=remove,
+            missing=lambda session_id: f"The agent doesn't own the session {session_id}",
+        )
 
     def seed(self, agent: Agent, messages: list[dict[str, str]] | None = None) -> AgentSession:
         """A session for a world: the prologue, then the given turns (assistant turns get empty references)."""
         canvas = Canvas(agent.dsl)
         canvas.reset()
-        for _ in canvas.run(OfflineServices(), stream=False):
+        for _ in run(canvas, OfflineServices(), stream=False):
             pass
         history = [{"role": "assistant", "content": canvas.prologue()}]
         references: list[Any] = []
         for turn in messages or []:
-            entry: dict[str, Any] = {"role": turn["role"], "content": turn["content"], "id": self.tenant.ids.message()}
-            history.append(entry)
-            canvas.messages.append(dict(entry))
+            row: dict[str, Any] = {"role": turn["role"], "content": turn["content"], "id": self.tenant.ids.message()}
+            history.append(row)
+            canvas.messages.append(dict(row))
             canvas.history.append([turn["role"], turn["content"]])
             if turn["role"] == "assistant":
                 references.append({"chunks": [], "doc_aggs": []})
         session = self.create(agent.id, "", history, canvas.to_dsl())
         session.reference = references
         return session
-
-
-# -- Begin inputs --------------------------------------------------------------------------------

@@ -152,7 +152,7 @@ def test_register_user_creation_failure(web: TestClient, nickname: Any, error: s
 
 
 def test_register_user_disabled() -> None:
-    app = create_app(Settings.for_tests(extra={"register_enabled": "0"}))
+    app = create_app(Settings.for_tests(register_enabled=False))
     with TestClient(app) as web:
         assert register(web).json() == {"code": 103, "data": False, "message": "User registration is disabled!"}
         assert web.get("/v1/system/config").json() == {
@@ -564,7 +564,7 @@ def test_configured_key_pair_decrypts_what_the_web_client_sends(tmp_path: Path) 
     pem, n, e = rsa_key_pair()
     key_file = tmp_path / "private.pem"
     key_file.write_text(pem)
-    app = create_app(Settings.for_tests(extra={"rsa_private_key": str(key_file)}))
+    app = create_app(Settings.for_tests(rsa_private_key=str(key_file)))
     rng = random.Random(3)
     with TestClient(app) as web:
         assert register(web, password=_encrypt(b"MTIz", n, e, rng)).json()["code"] == 0

@@ -8,8 +8,10 @@ server's `conf/llm_factories.json` (names, kinds and context sizes), enough for 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mockserver.core.catalog import EMBEDDING_MODELS, KNOWN_FACTORIES
+from mockserver.core.pagination import collation_key
 
 MODEL_TYPES = ("chat", "embedding", "rerank", "image2text", "speech2text", "tts")
 """Every model kind; also what `factories` reports for a factory with no catalog models."""
@@ -247,3 +249,14 @@ def catalog_model(name: str, fid: str) -> CatalogModel | None:
     if found is None:
         return None
     return next((m for m in found.models if m.llm_name == name), None)
+
+
+def factory_listing(stamps: dict[str, Any]) -> list[dict[str, Any]]:
+    """listLlmFactories: every catalog factory but the built-in local ones, in collation order, with `stamps`."""
+    shown = sorted(
+        (f for f in FACTORIES.values() if f.name not in HIDDEN_FACTORIES), key=lambda f: collation_key(f.name)
+    )
+    return [
+        {"logo": "", "model_types": f.model_types, "name": f.name, "status": "1", "tags": f.tags, **stamps}
+        for f in shown
+    ]

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import functools
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import zlib
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.core.errors import PythonError
+from mockserver.core.python_failures import from_exception
 
 _DEFAULT_SALT = b"itsdangerous"
 _SCRYPT = (32768, 8, 1)
@@ -76,6 +75,11 @@ def api_token_text(tenant_id: str, nonce_hex: str, timestamp: int) -> str:
 # -- password transport ----------------------------------------------------------------------------
 class TransportError(PythonError):
     """Decryption of the transported password failed: the Python exception the server hits (code 100)."""
+
+    @classmethod
+    def of(cls, error: PythonError) -> TransportError:
+        """The same Python exception, as a transport failure (login reports it as "Fail to crypt password")."""
+        return cls(error.exc_type, error.text, rendered=error.message)
 
 
 @dataclass(frozen=True)
@@ -139,11 +143,10 @@ def load_private_key(pem: str) -> RsaPrivateKey:
 
 
 def private_key_from(path: str | None) -> RsaPrivateKey | None:
-    """The configured key pair (setting `rsa_private_key` or env `RAGFLOW_MOCK_RSA_PRIVATE_KEY`), if any."""
-    location = path or os.environ.get("RAGFLOW_MOCK_RSA_PRIVATE_KEY")
-    if not location:
+    """The key pair at `path` (`Settings.rsa_private_key`), if one is configured."""
+    if not path:
         return None
-    return load_private_key(Path(location).read_text(encoding="ascii"))
+    return load_private_key(Path(path).read_text(encoding="ascii"))
 
 
 def decode_transported_password(value: Any, key: RsaPrivateKey | None) -> str:
@@ -151,16 +154,10 @@ def decode_transported_password(value: Any, key: RsaPrivateKey | None) -> str:
 
     With no key pair configured, a well-formed 256-byte ciphertext is an opaque secret (its bytes, hex).
     """
-    if not isinstance(value, str):
-        raise TransportError(
-            "TypeError", f"argument should be a bytes-like object or ASCII string, not '{type(value).__name__}'"
-        )
-    if not value.isascii():
-        raise TransportError("ValueError", "string argument should contain only ASCII characters")
     try:
         ciphertext = base64.b64decode(value)
-    except binascii.Error as exc:
-        raise TransportError("Error", str(exc)) from None
+    except (TypeError, ValueError) as exc:  # binascii.Error is a ValueError
+        raise TransportError.of(from_exception(exc)) from None
     if len(ciphertext) != CIPHERTEXT_BYTES:
         raise TransportError("ValueError", f"Ciphertext with incorrect length (not {CIPHERTEXT_BYTES} bytes)")
     if key is None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from mockserver.core.errors import MySQLError, PythonError
-from mockserver.families.accounts.catalog import FACTORIES, SELF_HOSTED_FACTORIES, catalog_model, factory
-
-if TYPE_CHECKING:
-    from mockserver.state.backend import TenantBackend
+from mockserver.core.pagination import collation_key
+from mockserver.core.tenancy import TenantContext
+from mockserver.families.accounts.catalog import FACTORIES, SELF_HOSTED_FACTORIES, CatalogModel, catalog_model, factory
 
 PARSER_IDS = (
     "naive:General,qa:Q&A,resume:Resume,manual:Manual,table:Table,paper:Paper,book:Book,laws:Laws,"
@@ -36,10 +35,18 @@ class TenantModel:
     used_tokens: int = 0
 
 
+class ProfileTenant(TenantContext, Protocol):
+    """What `TenantProfile` uses of its tenant: the context and the default-model columns kept on it."""
+
+    asr_id: str
+    img2txt_id: str
+    rerank_id: str
+
+
 class TenantProfile:
     """The tenant row's extra columns and its model keys; model ids live on the tenant itself."""
 
-    def __init__(self, tenant: TenantBackend) -> None:
+    def __init__(self, tenant: ProfileTenant) -> None:
         self.tenant = tenant
         self.tts_id: str | None = None
         self.parser_ids = PARSER_IDS
@@ -50,7 +57,7 @@ class TenantProfile:
 
     # -- tenant row ------------------------------------------------------------------------------
     def info(self) -> dict[str, Any]:
-        """The 10-key `tenant_info` object."""
+        """getTenantInfo: the 10-key `tenant_info` object."""
         tenant = self.tenant
         return {
             "asr_id": tenant.asr_id,
@@ -83,7 +90,7 @@ class TenantProfile:
 
     # -- model keys ------------------------------------------------------------------------------
     def set_api_key(self, factory_name: object, api_key: object, base_url: object, extra: dict[str, Any]) -> None:
-        """Upsert the tenant's rows for every catalog model of the factory (an unknown factory: nothing)."""
+        """setLlmApiKey: upsert the tenant's rows for every catalog model of the factory (unknown factory: none)."""
         found = factory(factory_name)
         if found is None:
             return
@@ -108,7 +115,7 @@ class TenantProfile:
         return [row for row in self.models.values() if row.api_key is not None and row.llm_factory in FACTORIES]
 
     def my_llms(self) -> dict[str, Any]:
-        """`{factory: {"llm": [{name, type, used_token}], "tags": tags}}`."""
+        """listMyLlms: `{factory: {"llm": [{name, type, used_token}], "tags": tags}}`."""
         grouped: dict[str, Any] = {}
         for row in self.keyed_rows():
             entry = grouped.setdefault(row.llm_factory, {"llm": [], "tags": FACTORIES[row.llm_factory].tags})
@@ -124,6 +131,41 @@ class TenantProfile:
     def uncatalogued_rows(self) -> list[TenantModel]:
         """Tenant rows whose (name, factory) is not a catalog row."""
         return [row for row in self.models.values() if catalog_model(row.llm_name, row.llm_factory) is None]
+
+    def llm_listing(self, model_type: str | None, stamps: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        """listLlms: catalog rows by factory with `available` per the tenant's keys, then its own extra rows.
+
+        A truthy `model_type` keeps the rows whose `model_type` contains it; `stamps` are the catalog's times.
+        """
+        rows: list[dict[str, Any]] = [
+            _catalog_row(m, self.is_available(m.fid, m.llm_name), stamps)
+            for f in sorted(FACTORIES.values(), key=lambda f: collation_key(f.name))
+            for m in f.models
+        ]
+        rows += [
+            {"available": True, "fid": r.llm_factory, "llm_name": r.llm_name, "model_type": r.model_type}
+            for r in self.uncatalogued_rows()
+        ]
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            if model_type and model_type not in row["model_type"]:
+                continue
+            grouped.setdefault(row["fid"], []).append(row)
+        return grouped
+
+
+def _catalog_row(model: CatalogModel, available: bool, stamps: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "available": available,
+        "fid": model.fid,
+        "is_tools": model.is_tools,
+        "llm_name": model.llm_name,
+        "max_tokens": model.max_tokens,
+        "model_type": model.model_type,
+        "status": "1",
+        "tags": model.tags,
+        **stamps,
+    }
 
 
 def _column_text(value: Any) -> str:

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from mockserver.core import sse
 from tests.conftest import API_KEY
-from tests.resources.test_accounts import PASSWORD
+from tests.families.accounts.test_handlers import PASSWORD
 
 TEXT = b"RAGFlow is an open-source RAG engine. It parses documents into chunks.\n\nThe emulator answers questions."
 INVALID_KEY = {"code": 109, "data": False, "message": 'Authentication error: API key is invalid!"'}

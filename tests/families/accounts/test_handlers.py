@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
-from tests.resources.test_account_crypto import _encrypt, rsa_key_pair
+from tests.families.accounts.test_crypto import _encrypt, rsa_key_pair
 
 UNAUTHORIZED = {"code": 401, "data": None, "message": "<Unauthorized '401: Unauthorized'>"}
 PASSWORD = base64.b64encode(bytes(range(256))).decode()

@@ -14,7 +14,7 @@ from openapi_spec_validator.validation.validators import OpenAPIV31SpecValidator
 from mockserver.control.admin import CONTROL_HANDLERS
 from mockserver.families.registry import family_handlers
 
-OPENAPI = Path(__file__).resolve().parent.parent / "openapi"
+OPENAPI = Path(__file__).resolve().parents[3] / "openapi"
 METHODS = ("get", "put", "post", "delete", "patch")
 DOCUMENTS = ("accounts.yaml", "legacy.yaml")
 

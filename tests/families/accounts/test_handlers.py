@@ -1,50 +1,17 @@
-"""Accounts, tenants and keys: every `/v1/user`, `/v1/llm`, `/v1/system` route and its negative cases."""
+"""The `/v1/user/*` routes (`handlers`): register, login, logout, user and tenant info, and provisioning end to end."""
 
 from __future__ import annotations
 
-import base64
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
 from tests.families.accounts.test_crypto import _encrypt, rsa_key_pair
-
-UNAUTHORIZED = {"code": 401, "data": None, "message": "<Unauthorized '401: Unauthorized'>"}
-PASSWORD = base64.b64encode(bytes(range(256))).decode()
-"""A well-formed 256-byte ciphertext (opaque secret without a configured key pair)."""
-OTHER_PASSWORD = base64.b64encode(bytes(255 - i for i in range(256))).decode()
-
-
-@pytest.fixture
-def web(app: Starlette) -> Iterator[TestClient]:
-    with TestClient(app) as c:
-        yield c
-
-
-def register(web: TestClient, email: str = "user@example.com", nickname: str = "user", password: str = PASSWORD) -> Any:
-    return web.post("/v1/user/register", json={"nickname": nickname, "email": email, "password": password})
-
-
-def login(web: TestClient, email: str = "user@example.com", password: str = PASSWORD) -> str:
-    reply = web.post("/v1/user/login", json={"email": email, "password": password})
-    assert reply.json()["code"] == 0, reply.json()
-    return reply.headers["Authorization"]
-
-
-@pytest.fixture
-def token(web: TestClient) -> str:
-    assert register(web).json()["code"] == 0
-    return login(web)
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": token}
+from tests.families.accounts.webkit import OTHER_PASSWORD, PASSWORD, UNAUTHORIZED, auth, login, register
 
 
 # -- register ---------------------------------------------------------------------------------------
@@ -366,120 +333,6 @@ def test_set_tenant_info_unknown_or_foreign_tenant_changes_nothing(web: TestClie
         reply = web.post("/v1/user/set_tenant_info", headers=auth(token), json=_tenant_body(tenant_id))
         assert reply.json() == {"code": 0, "data": True, "message": "success"}
     assert web.get("/v1/user/tenant_info", headers=auth(other)).json()["data"]["llm_id"] == ""
-
-
-# -- models ------------------------------------------------------------------------------------------
-def test_set_llm_api_key_and_list_my_llms(web: TestClient, token: str) -> None:
-    assert web.get("/v1/llm/my_llms", headers=auth(token)).json() == {"code": 0, "data": {}, "message": "success"}
-    reply = web.post(
-        "/v1/llm/set_api_key", headers=auth(token), json={"llm_factory": "ZHIPU-AI", "api_key": "id.secret"}
-    )
-    assert reply.json() == {"code": 0, "data": True, "message": "success"}
-    mine = web.get("/v1/llm/my_llms", headers=auth(token)).json()["data"]
-    assert list(mine) == ["ZHIPU-AI"]
-    assert mine["ZHIPU-AI"]["tags"] == "LLM,TEXT EMBEDDING,SPEECH2TEXT,MODERATION"
-    assert len(mine["ZHIPU-AI"]["llm"]) == 13
-    assert {"name": "embedding-2", "type": "embedding", "used_token": 0} in mine["ZHIPU-AI"]["llm"]
-    assert {"name": "glm-4v", "type": "image2text", "used_token": 0} in mine["ZHIPU-AI"]["llm"]
-
-
-def test_set_llm_api_key_unknown_factory_is_silent_success(web: TestClient, token: str) -> None:
-    reply = web.post("/v1/llm/set_api_key", headers=auth(token), json={"llm_factory": "NoSuch", "api_key": ""})
-    assert reply.json() == {"code": 0, "data": True, "message": "success"}
-    assert web.get("/v1/llm/my_llms", headers=auth(token)).json()["data"] == {}
-
-
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        ({}, "required argument are missing: llm_factory,api_key; "),
-        ({"llm_factory": "ZHIPU-AI"}, "required argument are missing: api_key; "),
-    ],
-)
-def test_set_llm_api_key_missing_arguments(web: TestClient, token: str, body: dict[str, Any], message: str) -> None:
-    assert web.post("/v1/llm/set_api_key", headers=auth(token), json=body).json() == {
-        "code": 101,
-        "data": None,
-        "message": message,
-    }
-
-
-def test_configured_embedding_model_works_on_api_v1(web: TestClient, token: str) -> None:
-    key = web.post("/v1/system/new_token", headers=auth(token)).json()["data"]["token"]
-    api = {"Authorization": f"Bearer {key}"}
-    body = {"name": "kb", "embedding_model": "embedding-2@ZHIPU-AI"}
-    assert web.post("/api/v1/datasets", headers=api, json=body).json() == {
-        "code": 101,
-        "message": "Unauthorized model: <embedding-2@ZHIPU-AI>",
-    }
-    web.post("/v1/llm/set_api_key", headers=auth(token), json={"llm_factory": "ZHIPU-AI", "api_key": "k"})
-    created = web.post("/api/v1/datasets", headers=api, json=body).json()
-    assert created["code"] == 0
-    assert created["data"]["embedding_model"] == "embedding-2@ZHIPU-AI"
-
-
-def test_list_llm_factories(web: TestClient, token: str) -> None:
-    data = web.get("/v1/llm/factories", headers=auth(token)).json()["data"]
-    names = [f["name"] for f in data]
-    assert len(names) == 44
-    assert not {"Youdao", "FastEmbed", "BAAI"} & set(names)
-    zhipu = next(f for f in data if f["name"] == "ZHIPU-AI")
-    assert sorted(zhipu["model_types"]) == ["chat", "embedding", "image2text"]
-    assert zhipu["logo"] == ""
-    assert zhipu["status"] == "1"
-    ollama = next(f for f in data if f["name"] == "Ollama")
-    assert ollama["model_types"] == ["chat", "embedding", "rerank", "image2text", "speech2text", "tts"]
-
-
-def test_list_llms(web: TestClient, token: str) -> None:
-    data = web.get("/v1/llm/list", headers=auth(token)).json()["data"]
-    assert all(not row["available"] for row in data["ZHIPU-AI"])
-    assert all(row["available"] for row in data["BAAI"])
-    web.post("/v1/llm/set_api_key", headers=auth(token), json={"llm_factory": "ZHIPU-AI", "api_key": "k"})
-    embeddings = web.get("/v1/llm/list", headers=auth(token), params={"model_type": "embed"}).json()["data"]
-    assert [r["llm_name"] for r in embeddings["ZHIPU-AI"]] == ["embedding-2", "embedding-3"]
-    assert all(r["available"] for r in embeddings["ZHIPU-AI"])
-    assert all(r["model_type"] == "embedding" for rows in embeddings.values() for r in rows)
-
-
-# -- system ------------------------------------------------------------------------------------------
-def test_create_system_token(web: TestClient, token: str) -> None:
-    body = web.post("/v1/system/new_token", headers=auth(token), json={"name": "ignored"}).json()
-    row = body["data"]
-    assert sorted(row) == ["beta", "create_date", "create_time", "tenant_id", "token", "update_date", "update_time"]
-    assert row["token"].startswith("ragflow-")
-    assert len(row["token"]) == 40
-    assert len(row["beta"]) == 32
-    assert row["update_date"] is None
-    assert row["update_time"] is None
-    api = {"Authorization": f"Bearer {row['token']}"}
-    assert web.get("/api/v1/datasets", headers=api).json() == {"code": 0, "data": []}
-
-
-def test_list_and_delete_system_tokens(web: TestClient, token: str) -> None:
-    first = web.post("/v1/system/new_token", headers=auth(token)).json()["data"]["token"]
-    second = web.post("/v1/system/new_token", headers=auth(token)).json()["data"]["token"]
-    rows = web.get("/v1/system/token_list", headers=auth(token)).json()["data"]
-    assert [r["token"] for r in rows] == sorted([first, second])
-    assert all(r["update_time"] == r["create_time"] and r["dialog_id"] is None for r in rows)
-    ok = {"code": 0, "data": True, "message": "success"}
-    assert web.delete(f"/v1/system/token/{first}", headers=auth(token)).json() == ok
-    assert web.delete("/v1/system/token/ragflow-nothing", headers=auth(token)).json() == ok
-    assert web.get("/api/v1/datasets", headers={"Authorization": f"Bearer {first}"}).json()["code"] == 109
-    assert [r["token"] for r in web.get("/v1/system/token_list", headers=auth(token)).json()["data"]] == [second]
-
-
-def test_system_version_status_config(web: TestClient, token: str) -> None:
-    assert web.get("/v1/system/version", headers=auth(token)).json() == {
-        "code": 0,
-        "data": "v0.18.0-103-g35e36cb945 full",
-        "message": "success",
-    }
-    status = web.get("/v1/system/status", headers=auth(token)).json()["data"]
-    assert sorted(status) == ["database", "doc_engine", "redis", "storage", "task_executor_heartbeats"]
-    assert status["doc_engine"]["type"] == "elasticsearch"
-    assert web.get("/v1/system/config").json() == {"code": 0, "data": {"registerEnabled": 1}, "message": "success"}
-    assert web.get("/v1/system/version").json() == UNAUTHORIZED
 
 
 # -- provisioning end to end and isolation ---------------------------------------------------------

@@ -24,6 +24,7 @@ REFERENCE_TOKEN = "IjBhMjdlNDMwZTc1NzExZjFiMzYyMDJmYzAwMDAwMDAxIg.awRjLA.vIDkXef
 
 
 def test_login_token_matches_the_reference_example_byte_for_byte() -> None:
+    """loginUser: the signed login token is the reference's example byte for byte."""
     serializer = TimedSerializer("2025-05-09")
     access = serializer.loads(REFERENCE_TOKEN)
     assert access == "0a27e430e75711f1b36202fc00000001"
@@ -37,14 +38,17 @@ def test_login_token_matches_the_reference_example_byte_for_byte() -> None:
     [REFERENCE_TOKEN[:-1] + "x", "Bearer " + REFERENCE_TOKEN, "garbage", "", "a.b", ".x.y"],
 )
 def test_tampered_or_malformed_tokens_do_not_load(token: str) -> None:
+    """loginUser tokens: tampered or malformed tokens do not unsign."""
     assert TimedSerializer("2025-05-09").loads(token) is None
 
 
 def test_other_secret_rejects_token() -> None:
+    """loginUser tokens: another secret key rejects the token."""
     assert TimedSerializer("2025-05-10").loads(REFERENCE_TOKEN) is None
 
 
 def test_api_token_recipe_shape() -> None:
+    """createSystemToken: the `ragflow-…` key recipe."""
     token = api_token_text("0a27e430e75711f1b36202fc00000001", "0a27f06ae75711f1b36202fc00000001", 1746789428)
     assert token.startswith("ragflow-")
     assert len(token) == 40
@@ -72,12 +76,14 @@ def test_api_token_recipe_shape() -> None:
     ],
 )
 def test_transport_failures_match_the_server(value: object, exc_class: str, text: str) -> None:
+    """registerUser, loginUser: undecryptable passwords fail with the server's Python exceptions."""
     with pytest.raises(TransportError) as caught:
         decode_transported_password(value, None)
     assert (caught.value.exc_type, caught.value.text) == (exc_class, text)
 
 
 def test_opaque_ciphertext_ignores_non_alphabet_characters() -> None:
+    """registerUser, loginUser: an opaque ciphertext ignores characters outside the base64 alphabet."""
     raw = bytes(range(256))
     encoded = base64.b64encode(raw).decode()
     wrapped = "\n".join(encoded[i : i + 64] for i in range(0, len(encoded), 64))
@@ -139,6 +145,7 @@ def key_pair() -> tuple[RsaPrivateKey, int, int]:
 
 
 def test_configured_key_decrypts_exactly(key_pair: tuple[RsaPrivateKey, int, int]) -> None:
+    """registerUser, loginUser: a configured key pair decrypts the transported password exactly."""
     key, n, e = key_pair
     rng = random.Random(1)
     first, second = _encrypt(b"MTIz", n, e, rng), _encrypt(b"MTIz", n, e, rng)
@@ -147,22 +154,26 @@ def test_configured_key_decrypts_exactly(key_pair: tuple[RsaPrivateKey, int, int
 
 
 def test_configured_key_bad_padding_means_empty_password(key_pair: tuple[RsaPrivateKey, int, int]) -> None:
+    """registerUser, loginUser: a bad PKCS#1 padding decrypts to the empty password."""
     key, _, _ = key_pair
     assert decode_transported_password(base64.b64encode(b"\x01" * 256).decode(), key) == ""
 
 
 def test_configured_key_rejects_too_large_ciphertext(key_pair: tuple[RsaPrivateKey, int, int]) -> None:
+    """registerUser, loginUser: a ciphertext larger than the modulus fails."""
     key, _, _ = key_pair
     with pytest.raises(TransportError, match="Ciphertext too large"):
         decode_transported_password(base64.b64encode(b"\xff" * 256).decode(), key)
 
 
 def test_encrypted_pem_is_refused() -> None:
+    """Settings.rsa_private_key: an encrypted PEM is refused with a hint."""
     with pytest.raises(ValueError, match="encrypted"):
         load_private_key("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n-----END RSA PRIVATE KEY-----")
 
 
 def test_scrypt_hash_shape_and_check() -> None:
+    """registerUser: the stored password hash is werkzeug's scrypt format."""
     stored = hash_password("MTIz")
     method, salt, digest = stored.split("$")
     assert method == "scrypt:32768:8:1"

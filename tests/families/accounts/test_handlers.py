@@ -16,6 +16,7 @@ from tests.families.accounts.webkit import OTHER_PASSWORD, PASSWORD, UNAUTHORIZE
 
 # -- register ---------------------------------------------------------------------------------------
 def test_register_user(web: TestClient) -> None:
+    """registerUser: the user object, the welcome message and the login headers."""
     reply = register(web)
     body = reply.json()
     assert body["code"] == 0
@@ -42,10 +43,12 @@ def test_register_user(web: TestClient) -> None:
     ],
 )
 def test_register_user_missing_arguments(web: TestClient, body: dict[str, Any], message: str) -> None:
+    """registerUser: missing arguments are a 101."""
     assert web.post("/v1/user/register", json=body).json() == {"code": 101, "data": None, "message": message}
 
 
 def test_register_user_form_passes_the_guard_then_crashes(web: TestClient) -> None:
+    """registerUser: a form body passes the argument guard, then crashes like the server."""
     reply = web.post("/v1/user/register", data={"nickname": "a", "email": "a@b.cd", "password": PASSWORD})
     assert reply.json() == {
         "code": 100,
@@ -56,6 +59,7 @@ def test_register_user_form_passes_the_guard_then_crashes(web: TestClient) -> No
 
 @pytest.mark.parametrize("email", ["a+b@example.com", "a@b.c", "a@localhost", "a b@example.com", "@example.com"])
 def test_register_user_invalid_email(web: TestClient, email: str) -> None:
+    """registerUser: an invalid email is a 103."""
     assert register(web, email=email).json() == {
         "code": 103,
         "data": False,
@@ -64,16 +68,19 @@ def test_register_user_invalid_email(web: TestClient, email: str) -> None:
 
 
 def test_register_user_accepts_unicode_word_chars_and_one_trailing_newline(web: TestClient) -> None:
+    """registerUser: the email pattern's Unicode word characters and trailing newline."""
     assert register(web, email="jürgen@example.com").json()["code"] == 0
     assert register(web, email="nl@example.com\n").json()["code"] == 0
 
 
 def test_register_user_non_string_email(web: TestClient) -> None:
+    """registerUser: a non-string email crashes in `re.match` (CPython 3.10's words)."""
     body = web.post("/v1/user/register", json={"nickname": "a", "email": 5, "password": PASSWORD}).json()
     assert body == {"code": 100, "data": None, "message": "TypeError('expected string or bytes-like object')"}
 
 
 def test_register_user_duplicate_email_is_case_insensitive(web: TestClient) -> None:
+    """registerUser: a registered email (any case) is a 103."""
     register(web)
     assert register(web, email="USER@Example.com").json() == {
         "code": 103,
@@ -96,6 +103,7 @@ def test_register_user_duplicate_email_is_case_insensitive(web: TestClient) -> N
     ],
 )
 def test_register_user_undecryptable_password(web: TestClient, password: Any, message: str) -> None:
+    """registerUser: an undecryptable password is the server's code-100 crash."""
     assert register(web, password=password).json() == {"code": 100, "data": None, "message": message}
     assert register(web).json()["code"] == 0  # nothing was created
 
@@ -111,6 +119,7 @@ def test_register_user_undecryptable_password(web: TestClient, password: Any, me
     ],
 )
 def test_register_user_creation_failure(web: TestClient, nickname: Any, error: str) -> None:
+    """registerUser: nickname concatenation and column widths fail like the server."""
     assert register(web, nickname=nickname).json() == {
         "code": 100,
         "data": False,
@@ -119,6 +128,7 @@ def test_register_user_creation_failure(web: TestClient, nickname: Any, error: s
 
 
 def test_register_user_disabled() -> None:
+    """registerUser, getSystemConfig: `Settings.register_enabled=False` refuses registration."""
     app = create_app(Settings.for_tests(register_enabled=False))
     with TestClient(app) as web:
         assert register(web).json() == {"code": 103, "data": False, "message": "User registration is disabled!"}
@@ -131,6 +141,7 @@ def test_register_user_disabled() -> None:
 
 # -- login / logout / info --------------------------------------------------------------------------
 def test_login_user_rotates_the_only_login_token(web: TestClient) -> None:
+    """loginUser: a login rotates the access token; older login tokens die."""
     first = register(web).headers["Authorization"]
     reply = web.post("/v1/user/login", json={"email": "USER@example.com", "password": PASSWORD})
     body = reply.json()
@@ -148,6 +159,7 @@ def test_login_user_rotates_the_only_login_token(web: TestClient) -> None:
 
 
 def test_login_user_with_get(web: TestClient) -> None:
+    """loginUserGet: the GET form of login."""
     register(web)
     reply = web.request("GET", "/v1/user/login", json={"email": "user@example.com", "password": PASSWORD})
     assert reply.json()["code"] == 0
@@ -177,6 +189,7 @@ def test_login_user_with_get(web: TestClient) -> None:
     ],
 )
 def test_login_user_failures(web: TestClient, body: Any, expected: dict[str, Any]) -> None:
+    """loginUser: the refusals (no body, unknown email, bad password)."""
     register(web)
     reply = web.post("/v1/user/login", json=body) if body is not None else web.post("/v1/user/login")
     assert reply.json() == expected
@@ -184,6 +197,7 @@ def test_login_user_failures(web: TestClient, body: Any, expected: dict[str, Any
 
 
 def test_logout_user_kills_login_token_but_not_api_keys(web: TestClient, token: str) -> None:
+    """logoutUser: the login token dies, API keys keep working."""
     key = web.post("/v1/system/new_token", headers=auth(token)).json()["data"]["token"]
     assert web.get("/v1/user/logout", headers=auth(token)).json() == {"code": 0, "data": True, "message": "success"}
     assert web.get("/v1/user/info", headers=auth(token)).json() == UNAUTHORIZED
@@ -191,6 +205,7 @@ def test_logout_user_kills_login_token_but_not_api_keys(web: TestClient, token: 
 
 
 def test_get_user_info(web: TestClient, token: str) -> None:
+    """getUserInfo: the 20-column user object."""
     body = web.get("/v1/user/info", headers=auth(token)).json()
     assert body["code"] == 0
     assert body["message"] == "success"
@@ -225,11 +240,13 @@ def test_get_user_info(web: TestClient, token: str) -> None:
 )
 @pytest.mark.parametrize("header", [None, "Bearer {token}", "ragflow-test-key", "Bearer ragflow-test-key", "{token}x"])
 def test_login_token_failures(web: TestClient, token: str, path: str, header: str | None) -> None:
+    """getUserInfo and other login-token routes: bad login tokens are the 401 repr."""
     headers = {} if header is None else {"Authorization": header.format(token=token)}
     assert web.get(path, headers=headers).json() == UNAUTHORIZED
 
 
 def test_login_token_on_api_v1_fails(web: TestClient, token: str) -> None:
+    """Login tokens are not API keys on `/api/v1`."""
     assert web.get("/api/v1/datasets", headers={"Authorization": token}).json() == {
         "code": 0,
         "data": False,
@@ -243,11 +260,13 @@ def test_login_token_on_api_v1_fails(web: TestClient, token: str) -> None:
 
 
 def test_login_token_checked_before_body(web: TestClient) -> None:
+    """setTenantInfo: the login token is checked before the body."""
     assert web.post("/v1/user/set_tenant_info", json={}).json() == UNAUTHORIZED
 
 
 # -- tenant ------------------------------------------------------------------------------------------
 def test_get_tenant_info(web: TestClient, token: str) -> None:
+    """getTenantInfo: the 10-key tenant object."""
     body = web.get("/v1/user/tenant_info", headers=auth(token)).json()
     user_id = web.get("/v1/user/info", headers=auth(token)).json()["data"]["id"]
     assert body["data"] == {
@@ -278,6 +297,7 @@ def _tenant_body(tenant_id: str, **extra: Any) -> dict[str, Any]:
 
 
 def test_set_tenant_info(web: TestClient, token: str) -> None:
+    """setTenantInfo: the columns are written."""
     tenant_id = web.get("/v1/user/tenant_info", headers=auth(token)).json()["data"]["tenant_id"]
     reply = web.post("/v1/user/set_tenant_info", headers=auth(token), json=_tenant_body(tenant_id, rerank_id=5))
     assert reply.json() == {"code": 0, "data": True, "message": "success"}
@@ -289,6 +309,7 @@ def test_set_tenant_info(web: TestClient, token: str) -> None:
 
 
 def test_set_tenant_info_missing_arguments(web: TestClient, token: str) -> None:
+    """setTenantInfo: missing arguments are a 101."""
     assert web.post("/v1/user/set_tenant_info", headers=auth(token), json={"llm_id": "x"}).json() == {
         "code": 101,
         "data": None,
@@ -297,6 +318,7 @@ def test_set_tenant_info_missing_arguments(web: TestClient, token: str) -> None:
 
 
 def test_set_tenant_info_unknown_column(web: TestClient, token: str) -> None:
+    """setTenantInfo: an unknown column is peewee's ValueError."""
     tenant_id = web.get("/v1/user/tenant_info", headers=auth(token)).json()["data"]["tenant_id"]
     body = {
         "tenant_id": tenant_id,
@@ -319,6 +341,7 @@ def test_set_tenant_info_unknown_column(web: TestClient, token: str) -> None:
 
 
 def test_set_tenant_info_null_in_not_null_column(web: TestClient, token: str) -> None:
+    """setTenantInfo: null in a NOT NULL column is MySQL's 1048."""
     tenant_id = web.get("/v1/user/tenant_info", headers=auth(token)).json()["data"]["tenant_id"]
     reply = web.post("/v1/user/set_tenant_info", headers=auth(token), json=_tenant_body(tenant_id, llm_id=None))
     assert reply.json() == {"code": 100, "data": "Column 'llm_id' cannot be null", "message": "1048"}
@@ -326,6 +349,7 @@ def test_set_tenant_info_null_in_not_null_column(web: TestClient, token: str) ->
 
 
 def test_set_tenant_info_unknown_or_foreign_tenant_changes_nothing(web: TestClient, token: str) -> None:
+    """setTenantInfo: an unknown or (under isolation) foreign tenant id changes nothing."""
     register(web, email="other@example.com", nickname="other")
     other = login(web, email="other@example.com")
     other_id = web.get("/v1/user/tenant_info", headers=auth(other)).json()["data"]["tenant_id"]
@@ -355,6 +379,7 @@ def provision(web: TestClient, email: str) -> tuple[str, str]:
 
 
 def test_provisioning_sequence_from_an_empty_emulator() -> None:
+    """registerUser, loginUser, setLlmApiKey, setTenantInfo, createSystemToken: reference §5 end to end."""
     app = create_app(Settings.for_tests(api_keys=()))
     with TestClient(app) as web:
         token_b, key = provision(web, "bot@example.com")
@@ -387,6 +412,7 @@ def test_provisioning_sequence_from_an_empty_emulator() -> None:
 
 
 def test_two_accounts_are_isolated() -> None:
+    """registerUser, createSystemToken: two accounts see only their own data."""
     app = create_app(Settings.for_tests(api_keys=()))
     with TestClient(app) as web:
         token_one, key_one = provision(web, "one@example.com")
@@ -405,6 +431,7 @@ def test_two_accounts_are_isolated() -> None:
 
 
 def test_two_apps_are_independent() -> None:
+    """registerUser: two apps in one process share no users."""
     with TestClient(create_app(Settings.for_tests())) as first, TestClient(create_app(Settings.for_tests())) as second:
         register(first)
         assert register(second).json()["code"] == 0
@@ -414,6 +441,7 @@ def test_two_apps_are_independent() -> None:
 
 
 def test_configured_key_pair_decrypts_what_the_web_client_sends(tmp_path: Path) -> None:
+    """registerUser, loginUser: with `Settings.rsa_private_key` every fresh encryption of a password matches."""
     pem, n, e = rsa_key_pair()
     key_file = tmp_path / "private.pem"
     key_file.write_text(pem)

@@ -11,6 +11,7 @@ from tests.families.accounts.webkit import auth
 
 
 def test_set_llm_api_key_and_list_my_llms(web: TestClient, token: str) -> None:
+    """setLlmApiKey, listMyLlms: a factory's key adds its catalog models."""
     assert web.get("/v1/llm/my_llms", headers=auth(token)).json() == {"code": 0, "data": {}, "message": "success"}
     reply = web.post(
         "/v1/llm/set_api_key", headers=auth(token), json={"llm_factory": "ZHIPU-AI", "api_key": "id.secret"}
@@ -25,6 +26,7 @@ def test_set_llm_api_key_and_list_my_llms(web: TestClient, token: str) -> None:
 
 
 def test_set_llm_api_key_unknown_factory_is_silent_success(web: TestClient, token: str) -> None:
+    """setLlmApiKey: an unknown factory is a silent success."""
     reply = web.post("/v1/llm/set_api_key", headers=auth(token), json={"llm_factory": "NoSuch", "api_key": ""})
     assert reply.json() == {"code": 0, "data": True, "message": "success"}
     assert web.get("/v1/llm/my_llms", headers=auth(token)).json()["data"] == {}
@@ -38,6 +40,7 @@ def test_set_llm_api_key_unknown_factory_is_silent_success(web: TestClient, toke
     ],
 )
 def test_set_llm_api_key_missing_arguments(web: TestClient, token: str, body: dict[str, Any], message: str) -> None:
+    """setLlmApiKey: missing arguments are a 101."""
     assert web.post("/v1/llm/set_api_key", headers=auth(token), json=body).json() == {
         "code": 101,
         "data": None,
@@ -46,6 +49,7 @@ def test_set_llm_api_key_missing_arguments(web: TestClient, token: str, body: di
 
 
 def test_configured_embedding_model_works_on_api_v1(web: TestClient, token: str) -> None:
+    """setLlmApiKey, createDataset: a keyed embedding model becomes usable on `/api/v1`."""
     key = web.post("/v1/system/new_token", headers=auth(token)).json()["data"]["token"]
     api = {"Authorization": f"Bearer {key}"}
     body = {"name": "kb", "embedding_model": "embedding-2@ZHIPU-AI"}
@@ -60,6 +64,7 @@ def test_configured_embedding_model_works_on_api_v1(web: TestClient, token: str)
 
 
 def test_list_llm_factories(web: TestClient, token: str) -> None:
+    """listLlmFactories: every catalog factory but the built-in local ones."""
     data = web.get("/v1/llm/factories", headers=auth(token)).json()["data"]
     names = [f["name"] for f in data]
     assert len(names) == 44
@@ -73,6 +78,7 @@ def test_list_llm_factories(web: TestClient, token: str) -> None:
 
 
 def test_list_llms(web: TestClient, token: str) -> None:
+    """listLlms: `available` follows the tenant's keys; `model_type` filters."""
     data = web.get("/v1/llm/list", headers=auth(token)).json()["data"]
     assert all(not row["available"] for row in data["ZHIPU-AI"])
     assert all(row["available"] for row in data["BAAI"])

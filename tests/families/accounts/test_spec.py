@@ -31,6 +31,7 @@ def operations(name: str) -> list[tuple[str, str, dict[str, Any]]]:
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_document_is_valid_openapi_31(name: str) -> None:
+    """The accounts and legacy documents are valid OpenAPI 3.1."""
     spec = load(name)
     assert spec["openapi"] == "3.1.0"
     validate(spec, cls=OpenAPIV31SpecValidator)
@@ -38,6 +39,7 @@ def test_document_is_valid_openapi_31(name: str) -> None:
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_schemathesis_loads_every_operation(name: str) -> None:
+    """Schemathesis loads every accounts and legacy operation."""
     schema = schemathesis.openapi.from_path(str(OPENAPI / name))
     loaded = sorted(result.ok().definition.raw["operationId"] for result in schema.get_all_operations())
     assert loaded == sorted(op["operationId"] for _, _, op in operations(name))
@@ -45,6 +47,7 @@ def test_schemathesis_loads_every_operation(name: str) -> None:
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_every_operation_is_documented_and_routed(name: str) -> None:
+    """Every accounts and legacy operationId has exactly one handler."""
     handlers = {**family_handlers(), **CONTROL_HANDLERS}
     for _, _, op in operations(name):
         assert op["operationId"][0].islower(), op["operationId"]
@@ -57,6 +60,7 @@ def test_every_operation_is_documented_and_routed(name: str) -> None:
 
 
 def test_accounts_routes_and_security() -> None:
+    """registerUser, loginUser, …: the accounts routes and their security schemes."""
     found = {
         op["operationId"]: (m, p, op.get("security", [{"LoginToken": []}])) for p, m, op in operations("accounts.yaml")
     }
@@ -71,6 +75,7 @@ def test_accounts_routes_and_security() -> None:
 
 
 def test_legacy_routes_and_security() -> None:
+    """createLegacyToken, createLegacyCompletion, …: the legacy routes and their security schemes."""
     found = {op["operationId"]: (m, p, op.get("security")) for p, m, op in operations("legacy.yaml")}
     paths = {(m, p) for m, p, _ in found.values()}
     assert ("post", "/v1/api/list_chunks") in paths

@@ -8,6 +8,7 @@ from tests.families.accounts.webkit import UNAUTHORIZED, auth
 
 
 def test_create_system_token(web: TestClient, token: str) -> None:
+    """createSystemToken: a new `/api/v1` key with its beta secret."""
     body = web.post("/v1/system/new_token", headers=auth(token), json={"name": "ignored"}).json()
     row = body["data"]
     assert sorted(row) == ["beta", "create_date", "create_time", "tenant_id", "token", "update_date", "update_time"]
@@ -21,6 +22,7 @@ def test_create_system_token(web: TestClient, token: str) -> None:
 
 
 def test_list_and_delete_system_tokens(web: TestClient, token: str) -> None:
+    """listSystemTokens, deleteSystemToken: listing by token, deletion always `true`."""
     first = web.post("/v1/system/new_token", headers=auth(token)).json()["data"]["token"]
     second = web.post("/v1/system/new_token", headers=auth(token)).json()["data"]["token"]
     rows = web.get("/v1/system/token_list", headers=auth(token)).json()["data"]
@@ -34,6 +36,7 @@ def test_list_and_delete_system_tokens(web: TestClient, token: str) -> None:
 
 
 def test_system_version_status_config(web: TestClient, token: str) -> None:
+    """getSystemVersion, getSystemStatus, getSystemConfig."""
     assert web.get("/v1/system/version", headers=auth(token)).json() == {
         "code": 0,
         "data": "v0.18.0-103-g35e36cb945 full",

@@ -8,6 +8,7 @@ from mockserver.families.agents.canvas import Canvas, CanvasFailure, default_dsl
 
 
 def test_load_errors_are_the_server_crashes() -> None:
+    """createAgentSession, createAgentCompletion: loading a bad DSL fails like the server's Canvas."""
     with pytest.raises(CanvasFailure) as no_components:
         Canvas({})
     assert (no_components.value.message, no_components.value.detail) == ("KeyError('components')", "'components'")
@@ -19,6 +20,7 @@ def test_load_errors_are_the_server_crashes() -> None:
 
 
 def test_tolerant_of_missing_state_keys_and_serialises_back() -> None:
+    """createAgentSession: missing run-state keys default; the DSL serialises back as the server stores it."""
     canvas = Canvas({"components": default_dsl([])["components"]})
     assert (canvas.path, canvas.history, canvas.answer) == ([], [], [])
     dsl = canvas.to_dsl()
@@ -27,6 +29,7 @@ def test_tolerant_of_missing_state_keys_and_serialises_back() -> None:
 
 
 def test_entry_raises_python_failures_as_canvas_failures() -> None:
+    """`entry` is `python_failures.item` with a `CanvasFailure` the agent endpoints catch."""
     with pytest.raises(CanvasFailure) as missing:
         entry({}, "key")
     assert (missing.value.exc_type, missing.value.message, missing.value.detail) == (
@@ -44,6 +47,7 @@ def test_entry_raises_python_failures_as_canvas_failures() -> None:
 
 
 def test_components_that_are_not_an_object_crash_like_python() -> None:
+    """createAgentSession: `components` of the wrong shape crash like Python."""
     with pytest.raises(CanvasFailure) as listed:
         Canvas({"components": []})
     assert listed.value.message == "AttributeError(\"'list' object has no attribute 'items'\")"

@@ -29,6 +29,7 @@ def events(raw: bytes) -> list[Any]:
 
 
 def test_without_session_creates_one_and_answers_the_prologue(client: TestClient) -> None:
+    """createAgentCompletion without `session_id`: a new session answers the prologue."""
     agent_id = agent_with_knowledge(client, [begin_input("lang")])
     response = client.post(f"/api/v1/agents/{agent_id}/completions", json={"lang": "en", "question": "ignored"})
     assert response.headers.get_list("content-type") == ["text/event-stream; charset=utf-8"] * 2
@@ -43,6 +44,7 @@ def test_without_session_creates_one_and_answers_the_prologue(client: TestClient
 
 
 def test_with_session_streams_notices_cumulative_steps_and_citations(client: TestClient) -> None:
+    """createAgentCompletion: running notices, cumulative steps and citations in the stream."""
     agent_id = agent_with_knowledge(client)
     session_id = client.post(f"/api/v1/agents/{agent_id}/sessions", json={}).json()["data"]["id"]
     raw = client.post(
@@ -81,6 +83,7 @@ def test_with_session_streams_notices_cumulative_steps_and_citations(client: Tes
 
 
 def test_non_streaming_answer(client: TestClient) -> None:
+    """createAgentCompletion with `stream: false`: the first answer as data."""
     agent_id = agent_with_knowledge(client)
     session_id = client.post(f"/api/v1/agents/{agent_id}/sessions", json={}).json()["data"]["id"]
     body = {"question": "why is grass green?", "session_id": session_id, "stream": False}
@@ -92,6 +95,7 @@ def test_non_streaming_answer(client: TestClient) -> None:
 
 
 def test_completion_errors(client: TestClient, other_client: TestClient) -> None:
+    """createAgentCompletion: foreign agent or session, bad bodies, required inputs."""
     agent_id = agent_with_knowledge(client, [begin_input("lang")])
     url = f"/api/v1/agents/{agent_id}/completions"
     assert other_client.post(url, json={}).json() == {"code": 102, "message": f"You don't own the agent {agent_id}"}
@@ -115,6 +119,7 @@ def test_completion_errors(client: TestClient, other_client: TestClient) -> None
 
 
 def test_error_inside_the_run_is_a_code_500_frame(client: TestClient) -> None:
+    """createAgentCompletion: an exception inside the run is a code-500 frame."""
     dsl = default_dsl([])
     dsl["components"]["Generate:Reply"]["downstream"] = []  # the flow never reaches an Answer again
     assert client.post("/api/v1/agents", json={"title": "dead end", "dsl": dsl}).json()["code"] == 0
@@ -136,6 +141,7 @@ def test_error_inside_the_run_is_a_code_500_frame(client: TestClient) -> None:
 
 
 def test_agentbot_completion(client: TestClient, other_client: TestClient, app: Any) -> None:
+    """createAgentbotCompletion: the beta token's tenant, foreign and unknown agents."""
     agent_id = agent_with_knowledge(client)
     backends = app.state.emulator.backends
     beta = backends.tokens_of(client.get("/api/v1/agents").json()["data"][0]["user_id"])[0].beta

@@ -38,6 +38,7 @@ class FakeServices:
 
 
 def test_first_run_stops_at_the_interact_answer_with_the_prologue() -> None:
+    """createAgentSession: the first run stops at the Interact answer with the prologue."""
     canvas = Canvas(default_dsl(["kb"], prologue="Hello."))
     events = list(run(canvas, FakeServices(), stream=True))
     assert [e.content for e in events if isinstance(e, Step)] == ["Hello."]
@@ -45,6 +46,7 @@ def test_first_run_stops_at_the_interact_answer_with_the_prologue() -> None:
 
 
 def test_second_run_retrieves_generates_and_cites() -> None:
+    """createAgentCompletion: the next run retrieves, generates and cites."""
     services = FakeServices([CHUNK])
     canvas = Canvas(default_dsl(["kb"]))
     list(run(canvas, services, stream=True))
@@ -63,6 +65,7 @@ def test_second_run_retrieves_generates_and_cites() -> None:
 
 
 def test_empty_response_when_nothing_is_found() -> None:
+    """createAgentCompletion: a Retrieval's `empty_response` when nothing is found."""
     dsl = default_dsl(["kb"])
     dsl["components"]["Retrieval:Search"]["obj"]["params"]["empty_response"] = "Nothing here."
     canvas = Canvas(dsl)
@@ -74,6 +77,7 @@ def test_empty_response_when_nothing_is_found() -> None:
 
 
 def test_a_flow_without_a_way_back_fails_like_the_server() -> None:
+    """createAgentCompletion: a flow without a way back to an Answer fails like the server."""
     dsl = default_dsl([])
     dsl["components"]["Generate:Reply"]["downstream"] = []
     canvas = Canvas(dsl)
@@ -83,6 +87,7 @@ def test_a_flow_without_a_way_back_fails_like_the_server() -> None:
 
 
 def test_unknown_components_pass_their_input_through() -> None:
+    """createAgentCompletion: components the emulator does not model pass their input through."""
     dsl = default_dsl([])
     components = dsl["components"]
     components["Answer:Interact"]["downstream"] = ["Rewrite:X"]
@@ -99,6 +104,7 @@ def test_unknown_components_pass_their_input_through() -> None:
 
 
 def test_an_edge_to_a_missing_component_is_a_key_error_inside_the_run() -> None:
+    """createAgentCompletion: an edge to a missing component is a KeyError inside the run."""
     dsl = default_dsl([])
     dsl["components"]["Answer:Interact"]["downstream"] = ["Ghost:0"]
     canvas = Canvas(dsl)

@@ -38,6 +38,7 @@ def check(name: str, raw: bytes) -> None:
 
 
 def test_agent_completion_no_session(golden: tuple[TestClient, str]) -> None:
+    """createAgentCompletion without a session, byte for byte against the golden transcript."""
     client, agent_id = golden
     check(
         "agent_completion_no_session.sse",
@@ -46,6 +47,7 @@ def test_agent_completion_no_session(golden: tuple[TestClient, str]) -> None:
 
 
 def test_agent_completion(golden: tuple[TestClient, str]) -> None:
+    """createAgentCompletion with a session, byte for byte against the golden transcript."""
     client, agent_id = golden
     session_id = client.post(f"/api/v1/agents/{agent_id}/sessions", json={"lang": "en"}).json()["data"]["id"]
     body = {"question": "why is the sky blue?", "session_id": session_id}
@@ -53,6 +55,7 @@ def test_agent_completion(golden: tuple[TestClient, str]) -> None:
 
 
 def test_openai_agent(golden: tuple[TestClient, str]) -> None:
+    """createOpenaiAgentCompletion, byte for byte against the golden transcript."""
     client, agent_id = golden
     session_id = client.post(f"/api/v1/agents/{agent_id}/sessions", json={"lang": "en"}).json()["data"]["id"]
     body = {"model": "model", "messages": [{"role": "user", "content": "why is grass green?"}], "id": session_id}

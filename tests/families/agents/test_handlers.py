@@ -19,6 +19,7 @@ def create(client: TestClient, title: str = "agent", **extra: Any) -> str:
 
 
 def test_create_agent_lists_the_twelve_columns(client: TestClient) -> None:
+    """createAgent, listAgents: the twelve columns of a new agent."""
     agent_id = create(client, "  helper  ", description="d")
     item = client.get("/api/v1/agents").json()["data"][0]
     assert sorted(item) == [
@@ -40,11 +41,13 @@ def test_create_agent_lists_the_twelve_columns(client: TestClient) -> None:
 
 
 def test_create_agent_accepts_dsl_as_json_string(client: TestClient) -> None:
+    """createAgent: `dsl` may be a JSON string."""
     assert client.post("/api/v1/agents", json={"title": "s", "dsl": json.dumps(DSL)}).json()["code"] == 0
     assert client.get("/api/v1/agents").json()["data"][0]["dsl"] == DSL
 
 
 def test_create_agent_errors(client: TestClient) -> None:
+    """createAgent: missing DSL or title, duplicate title, crashes on bad bodies."""
     post = lambda body: client.post("/api/v1/agents", json=body).json()  # noqa: E731
     assert post({"title": "x"}) == {"code": 101, "data": False, "message": "No DSL data in request."}
     assert post({"title": "x", "dsl": None}) == {"code": 101, "data": False, "message": "No DSL data in request."}
@@ -67,6 +70,7 @@ def test_create_agent_errors(client: TestClient) -> None:
 
 
 def test_update_agent(client: TestClient) -> None:
+    """updateAgent: null fields ignored, title stripped, DSL parsed."""
     agent_id = create(client, "old")
     body = {"title": " new ", "description": None, "dsl": json.dumps(DSL)}
     assert client.put(f"/api/v1/agents/{agent_id}", json=body).json() == {
@@ -79,6 +83,7 @@ def test_update_agent(client: TestClient) -> None:
 
 
 def test_update_agent_errors(client: TestClient, other_client: TestClient) -> None:
+    """updateAgent: foreign or unknown agents, bad bodies, unknown columns."""
     agent_id = create(client)
     not_owner = {"code": 103, "data": False, "message": "Only owner of canvas authorized for this operation."}
     assert client.put("/api/v1/agents/nope", json={"title": "t"}).json() == not_owner
@@ -94,6 +99,7 @@ def test_update_agent_errors(client: TestClient, other_client: TestClient) -> No
 
 
 def test_delete_agent(client: TestClient, other_client: TestClient) -> None:
+    """deleteAgent: only the owner deletes; a second delete is refused."""
     agent_id = create(client)
     not_owner = {"code": 103, "data": False, "message": "Only owner of canvas authorized for this operation."}
     assert other_client.delete(f"/api/v1/agents/{agent_id}").json() == not_owner
@@ -103,6 +109,7 @@ def test_delete_agent(client: TestClient, other_client: TestClient) -> None:
 
 
 def test_list_agents_filters_order_and_pages(client: TestClient, settings: Any) -> None:
+    """listAgents: filters, ordering and pages."""
     ids = [create(client, f"a{i}") for i in range(3)]
     listed = client.get("/api/v1/agents").json()["data"]
     assert [a["title"] for a in listed] == ["a2", "a1", "a0"]  # update_time desc, ties newest first
@@ -115,6 +122,7 @@ def test_list_agents_filters_order_and_pages(client: TestClient, settings: Any) 
 
 
 def test_list_agents_errors(client: TestClient, other_client: TestClient) -> None:
+    """listAgents: filters matching nothing, bad page, unknown order column."""
     agent_id = create(client)
     missing = {"code": 102, "message": "The agent doesn't exist."}
     assert client.get("/api/v1/agents", params={"id": "nope"}).json() == missing
@@ -132,6 +140,7 @@ def test_list_agents_errors(client: TestClient, other_client: TestClient) -> Non
 
 
 def test_agents_are_tenant_scoped(client: TestClient, other_client: TestClient) -> None:
+    """listAgents, createAgent: agents and their titles are per tenant."""
     create(client, "mine")
     assert other_client.get("/api/v1/agents").json() == {"code": 0, "data": []}
     assert other_client.post("/api/v1/agents", json={"title": "mine", "dsl": DSL}).json()["code"] == 0

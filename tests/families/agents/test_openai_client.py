@@ -27,6 +27,7 @@ def agent_client() -> Iterator[openai.OpenAI]:
 
 
 def test_non_streaming(agent_client: openai.OpenAI) -> None:
+    """createOpenaiAgentCompletion through the `openai` client, not streamed."""
     # the endpoint streams unless `stream` is false, so the client must say so
     reply = agent_client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}], stream=False)
     assert reply.object == "chat.completion" and reply.created is None
@@ -36,6 +37,7 @@ def test_non_streaming(agent_client: openai.OpenAI) -> None:
 
 
 def test_streaming_continues_the_session(agent_client: openai.OpenAI) -> None:
+    """createOpenaiAgentCompletion through the `openai` client, streamed, continuing the session."""
     hello = [{"role": "user", "content": "hi"}]
     session_id = agent_client.chat.completions.create(model="m", messages=hello, stream=False).id  # type: ignore[arg-type]
     chunks = list(

@@ -30,6 +30,7 @@ def ask(content: str = "hi", **extra: Any) -> dict[str, Any]:
 
 
 def test_non_streaming_new_session_answers_the_prologue(client: TestClient) -> None:
+    """createOpenaiAgentCompletion without a session: the prologue as one object."""
     agent_id = make_agent(client)
     body = client.post(url(agent_id), json=ask(stream=False)).json()
     assert body == {
@@ -62,6 +63,7 @@ def test_non_streaming_new_session_answers_the_prologue(client: TestClient) -> N
 
 
 def test_streaming_uses_message_objects_with_cumulative_content(client: TestClient) -> None:
+    """createOpenaiAgentCompletion streamed: chunk objects with cumulative content, then `[DONE]`."""
     agent_id = make_agent(client)
     session_id = client.post(url(agent_id), json=ask(stream=False)).json()["id"]
     response = client.post(url(agent_id), json=ask("tell me", id=session_id))
@@ -89,6 +91,7 @@ def test_streaming_uses_message_objects_with_cumulative_content(client: TestClie
 def test_checks_before_authentication_and_errors(
     client: TestClient, anon_client: TestClient, other_client: TestClient
 ) -> None:
+    """createOpenaiAgentCompletion: the argument check before the key, and the errors."""
     agent_id = make_agent(client, [begin_input("lang")])
     assert anon_client.post(url(agent_id), json={"model": "m"}).json() == {
         "code": 101,

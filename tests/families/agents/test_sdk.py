@@ -25,6 +25,7 @@ def rag() -> Iterator[RAGFlow]:
 
 
 def test_sdk_agent_lifecycle(rag: RAGFlow) -> None:
+    """createAgent, listAgents, createAgentSession, createAgentCompletion, listAgentSessions, deleteAgentSessions, deleteAgent through `ragflow_sdk`."""
     dataset = rag.create_dataset(name="sdk-agent-kb")
     dataset.upload_documents([{"display_name": "sky.txt", "blob": TEXT.encode()}])
     doc = dataset.list_documents()[0]

@@ -24,6 +24,7 @@ def make_agent(client: TestClient, dsl: Any = None, title: str = "agent") -> str
 
 
 def test_create_session_runs_to_the_first_answer(client: TestClient) -> None:
+    """createAgentSession: the flow runs to its first Answer."""
     agent_id = make_agent(client)
     data = client.post(f"/api/v1/agents/{agent_id}/sessions?user_id=u1", json={}).json()["data"]
     assert sorted(data) == ["agent_id", "dsl", "id", "message", "source", "user_id"]
@@ -34,6 +35,7 @@ def test_create_session_runs_to_the_first_answer(client: TestClient) -> None:
 
 
 def test_create_session_begin_inputs(client: TestClient) -> None:
+    """createAgentSession: required and optional Begin inputs from JSON or a form with files."""
     inputs = [begin_input("lang", "Language"), begin_input("tone", optional=True), begin_input("doc", kind="file")]
     agent_id = make_agent(client, agent_dsl(inputs))
     url = f"/api/v1/agents/{agent_id}/sessions"
@@ -48,6 +50,7 @@ def test_create_session_begin_inputs(client: TestClient) -> None:
 
 
 def test_create_session_errors(client: TestClient, other_client: TestClient) -> None:
+    """createAgentSession: unknown or foreign agents, DSLs that fail to load or run."""
     agent_id = make_agent(client)
     assert client.post("/api/v1/agents/nope/sessions", json={}).json() == {"code": 102, "message": "Agent not found."}
     assert other_client.post(f"/api/v1/agents/{agent_id}/sessions", json={}).json() == {
@@ -66,6 +69,7 @@ def test_create_session_errors(client: TestClient, other_client: TestClient) -> 
 
 
 def test_list_sessions(client: TestClient) -> None:
+    """listAgentSessions: the keys, filters, `dsl=false` and ordering."""
     agent_id = make_agent(client)
     url = f"/api/v1/agents/{agent_id}/sessions"
     first = client.post(url + "?user_id=a", json={}).json()["data"]["id"]
@@ -96,6 +100,7 @@ def test_list_sessions(client: TestClient) -> None:
 
 
 def test_list_sessions_errors(client: TestClient, other_client: TestClient) -> None:
+    """listAgentSessions: unknown or foreign agents, unknown order column."""
     agent_id = make_agent(client)
     assert client.get("/api/v1/agents/nope/sessions").json() == {
         "code": 102,
@@ -110,6 +115,7 @@ def test_list_sessions_errors(client: TestClient, other_client: TestClient) -> N
 
 
 def test_delete_sessions(client: TestClient, other_client: TestClient) -> None:
+    """deleteAgentSessions: partial results, duplicates, all sessions, foreign agents."""
     agent_id = make_agent(client)
     url = f"/api/v1/agents/{agent_id}/sessions"
 

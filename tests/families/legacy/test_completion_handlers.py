@@ -12,6 +12,7 @@ from tests.families.legacy.worldkit import INVALID_KEY, World, conversation
 
 
 def test_completion_blocking_with_quote_returns_raw_chunks(world: World) -> None:
+    """createLegacyCompletion with `stream: false, quote: true`: raw retrieval chunks."""
     conv_id = conversation(world)
     body = {
         "conversation_id": conv_id,
@@ -29,6 +30,7 @@ def test_completion_blocking_with_quote_returns_raw_chunks(world: World) -> None
 
 
 def test_completion_explicit_stream_true_breaks(world: World) -> None:
+    """createLegacyCompletion with an explicit `stream: true`: the server's TypeError frame."""
     conv_id = conversation(world)
     body = {"conversation_id": conv_id, "messages": [{"role": "user", "content": "hi"}], "stream": True}
     events = sse.payloads(world.web.post("/v1/api/completion", headers=world.key, json=body).content)
@@ -50,15 +52,18 @@ def test_completion_explicit_stream_true_breaks(world: World) -> None:
     ],
 )
 def test_completion_failures(world: World, body: dict[str, Any], expected: dict[str, Any]) -> None:
+    """createLegacyCompletion: missing arguments, unknown conversation."""
     assert world.web.post("/v1/api/completion", headers=world.key, json=body).json() == expected
 
 
 def test_completion_guard_runs_before_key(world: World) -> None:
+    """createLegacyCompletion: the argument guard runs before the key check."""
     reply = world.web.post("/v1/api/completion", json={})
     assert reply.json()["code"] == 101
 
 
 def test_completion_without_user_message(world: World) -> None:
+    """createLegacyCompletion: no user message is Python's IndexError."""
     conv_id = conversation(world)
     body = {"conversation_id": conv_id, "messages": [{"role": "assistant", "content": "hello"}]}
     assert world.web.post("/v1/api/completion", headers=world.key, json=body).json() == {
@@ -69,6 +74,7 @@ def test_completion_without_user_message(world: World) -> None:
 
 
 def test_agent_key_conversation_and_broken_completion(world: World) -> None:
+    """createLegacyToken, createLegacyConversation, createLegacyCompletion for an agent key."""
     agent = world.web.post("/api/v1/agents", headers=world.api, json={"title": "flow", "dsl": default_dsl([])}).json()
     assert agent["code"] == 0, agent
     agent_id = world.web.get("/api/v1/agents", headers=world.api).json()["data"][0]["id"]
@@ -87,6 +93,7 @@ def test_agent_key_conversation_and_broken_completion(world: World) -> None:
 
 
 def test_completion_aibotk(world: World) -> None:
+    """createLegacyAibotkCompletion: the body's key, the `{code: 200, data, msg}` reply."""
     conv_id = conversation(world)
     web = world.web
     body = {"Authorization": world.key_token, "conversation_id": conv_id, "word": "hello", "quote": False}

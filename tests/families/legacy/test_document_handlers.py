@@ -8,6 +8,7 @@ from tests.families.legacy.worldkit import TEXT, World, conversation, upload
 
 
 def test_upload_failures(world: World) -> None:
+    """uploadLegacyDocument: missing kb, file part or filename."""
     web, key = world.web, world.key
     assert web.post(
         "/v1/api/document/upload", headers=key, data={"x": "1"}, files={"file": ("a.txt", b"x")}
@@ -25,6 +26,7 @@ def test_upload_failures(world: World) -> None:
 
 
 def test_upload_and_parse(world: World) -> None:
+    """uploadAndParseLegacyDocuments: into the conversation chat's first dataset, parsed."""
     conv_id = conversation(world)
     reply = world.web.post(
         "/v1/api/document/upload_and_parse",
@@ -45,6 +47,7 @@ def test_upload_and_parse(world: World) -> None:
 
 
 def test_list_kb_docs_filters_and_errors(world: World) -> None:
+    """listLegacyKbDocuments: filters, pages and invalid filters."""
     first, second = upload(world, "a.txt", run="0"), upload(world, "b.txt", run="0")
     web, key = world.web, world.key
     body = {"kb_name": "kb", "page_size": 1, "page": 2, "desc": False, "orderby": "name"}
@@ -68,6 +71,7 @@ def test_list_kb_docs_filters_and_errors(world: World) -> None:
 
 
 def test_chunks_infos_and_files(world: World) -> None:
+    """listLegacyChunks, getLegacyChunk, getLegacyDocumentInfos, getDocumentFile, getDocumentImage."""
     doc = {"id": world.doc_id}
     web, key = world.web, world.key
     assert web.post("/v1/api/list_chunks", headers=key, json={}).json() == {
@@ -97,6 +101,7 @@ def test_chunks_infos_and_files(world: World) -> None:
 
 
 def test_delete_documents_failures(world: World) -> None:
+    """deleteLegacyDocuments: nothing given, unknown documents."""
     doc = upload(world, "gone.txt")
     web, key = world.web, world.key
     assert web.request("DELETE", "/v1/api/document", headers=key, json={}).json() == {
@@ -110,6 +115,7 @@ def test_delete_documents_failures(world: World) -> None:
 
 
 def test_legacy_retrieval(world: World, client: TestClient) -> None:
+    """legacyRetrieval: raw chunks, embedding-model check, nothing found."""
     empty = client.post("/api/v1/datasets", json={"name": "empty"}).json()["data"]["id"]
     assert client.post("/v1/api/retrieval", json={"kb_id": [empty], "question": "x"}).json() == {
         "code": 102,

@@ -13,6 +13,7 @@ from tests.families.legacy.worldkit import INVALID_KEY, TEXT, World, conversatio
 
 
 def test_seed_walk_through(world: World) -> None:
+    """createLegacyConversation, uploadLegacyDocument, createLegacyCompletion, getLegacyConversation, listLegacyKbDocuments, listLegacyChunks, deleteLegacyDocuments: the seed's walk-through."""
     web, key = world.web, world.key
     conv = web.get("/v1/api/new_conversation", headers=key, params={"user_id": "alice"}).json()
     assert conv["code"] == 0
@@ -71,10 +72,12 @@ def test_seed_walk_through(world: World) -> None:
     ],
 )
 def test_legacy_key_failures(world: World, headers: dict[str, str], expected: dict[str, Any]) -> None:
+    """createLegacyConversation: the inline key check's failures."""
     assert world.web.get("/v1/api/new_conversation", headers=headers).json() == expected
 
 
 def test_new_conversation_without_dialog(world: World) -> None:
+    """createLegacyConversation with a key bound to no chat."""
     assert world.web.get("/v1/api/new_conversation", headers=world.api).json() == {
         "code": 102,
         "message": "Dialog not found",
@@ -82,6 +85,7 @@ def test_new_conversation_without_dialog(world: World) -> None:
 
 
 def test_conversation_needs_the_dialogs_first_key(world: World) -> None:
+    """getLegacyConversation: only the dialog's first key reads it."""
     conv_id = conversation(world)
     second = world.web.post("/v1/api/new_token", headers=world.login, json={"dialog_id": world.chat_id}).json()["data"]
     reply = world.web.get(f"/v1/api/conversation/{conv_id}", headers={"Authorization": f"Bearer {second['token']}"})
@@ -97,6 +101,7 @@ def test_conversation_needs_the_dialogs_first_key(world: World) -> None:
 
 
 def test_other_tenant_cannot_reach_conversation(world: World, client: TestClient) -> None:
+    """getLegacyConversation, createLegacyCompletion: another tenant's conversation is not found under isolation."""
     conv_id = conversation(world)
     assert client.get(f"/v1/api/conversation/{conv_id}").json() == {"code": 102, "message": "Conversation not found!"}
     body = {"conversation_id": conv_id, "messages": [{"role": "user", "content": "hi"}], "stream": False}
@@ -106,6 +111,7 @@ def test_other_tenant_cannot_reach_conversation(world: World, client: TestClient
 
 # -- keys -------------------------------------------------------------------------------------------
 def test_legacy_tokens(world: World) -> None:
+    """createLegacyToken, listLegacyTokens, removeLegacyTokens."""
     web, login = world.web, world.login
     assert web.post("/v1/api/new_token", headers=login, json={}).json() == {
         "code": 100,
@@ -129,6 +135,7 @@ def test_legacy_tokens(world: World) -> None:
 
 
 def test_legacy_stats(world: World) -> None:
+    """getLegacyStats: per-day usage of chat and agent conversations."""
     conversation(world, "alice")
     conversation(world, "bob")
     data = world.web.get("/v1/api/stats", headers=world.login).json()["data"]

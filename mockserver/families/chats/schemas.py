@@ -105,7 +105,7 @@ def parse_chat_create(body: Any) -> ChatCreate:
     req["kb_ids"] = ids
     model_name, crash = _read_llm_and_prompt(req)
     if crash.error is not None:
-        return ChatCreate(ids, echoed, crash=crash)
+        return ChatCreate(ids, echoed, model_name=model_name, crash=crash)
     req["description"] = req.get("description", "A helpful Assistant")
     req["icon"] = req.get("avatar", "")
     req["top_n"] = req.get("top_n", 6)
@@ -126,7 +126,7 @@ def parse_chat_update(body: Any) -> ChatUpdate:
         req["kb_ids"] = ids
     model_name, crash = _read_llm_and_prompt(req)
     if crash.error is not None:
-        return ChatUpdate(ids, crash=crash)
+        return ChatUpdate(ids, model_name=model_name, crash=crash)
     prompt_config = req.get("prompt_config", ABSENT)
     llm_setting = req.get("llm_setting", ABSENT)
     req["prompt_config"] = prompt_config

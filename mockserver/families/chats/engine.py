@@ -102,7 +102,8 @@ def is_solo(chat: Chat) -> bool:
 def chat_events(
     tenant: TenantBackend, chat: Chat, question: str, kwargs: dict[str, Any], engine: AnswerEngine, *, stream: bool
 ) -> tuple[list[ChatEvent], Answer | None]:
-    """The answer objects the server's `chat()` yields for `question`; raises `ChatFailure` like it raises."""
+    """The answer objects the server's `chat()` yields for `question` (createChatCompletion, createChatbotCompletion,
+    createOpenaiChatCompletion and the legacy completions); raises `ChatFailure` where it raises."""
     config = chat.prompt_config
     now = tenant.clock.now()
     settings = _settings(chat, kwargs, use_knowledge=True)

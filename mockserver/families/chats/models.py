@@ -160,7 +160,7 @@ class ChatStore:
 
     # -- rules -----------------------------------------------------------------------------------
     def check_datasets(self, ids: list[Any], *, at_least_one: bool) -> None:
-        """Ownership, parsed content and one embedding model (`at_least_one`: update's exactly-one rule)."""
+        """createChat, updateChat: ownership, parsed content, one embedding model (`at_least_one`: update's rule)."""
         for kb_id in ids:
             dataset = self.tenant.datasets.get(kb_id) if isinstance(kb_id, str) else None
             if dataset is None:

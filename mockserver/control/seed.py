@@ -14,6 +14,7 @@ from mockserver.control.worlds import World, WorldDataset, WorldError, parse_wor
 from mockserver.core.errors import RagflowError
 from mockserver.core.lifecycle import Immediate, parse_progression
 from mockserver.core.validation import validate_model
+from mockserver.families.chats.schemas import parse_chat_create
 from mockserver.families.datasets.schemas import CreateDatasetBody
 from mockserver.families.retrieval.service import RetrievalQuery, render_reference, retrieve
 from mockserver.http.context import RequestContext
@@ -130,7 +131,7 @@ def _seed_chats(tenant: TenantBackend, world: World, report: SeedReport) -> None
             if getattr(spec, key) is not None:
                 body[key] = getattr(spec, key)
         try:
-            chat = _needs(tenant, "chats", "chats").create(body)
+            chat = _needs(tenant, "chats", "chats").create(parse_chat_create(body))
             for session in spec.sessions:
                 seed_chat_session(tenant, chat, session.name, _history(session.messages))
         except RagflowError as err:

@@ -76,6 +76,26 @@ def no_item_assignment(value: Any) -> PythonError:
     return PythonError("TypeError", f"'{type_name(value)}' object does not support item assignment")
 
 
+def multiple_values(function: str, argument: str) -> PythonError:
+    """`function(argument=…, **{argument: …})`: `TypeError("f() got multiple values for argument 'a'")`."""
+    return PythonError("TypeError", f"{function}() got multiple values for argument '{argument}'")
+
+
+def missing_positional(function: str, argument: str) -> PythonError:
+    """A call without a required positional argument (one missing, 3.10 wording without the qualified name)."""
+    return PythonError("TypeError", f"{function}() missing 1 required positional argument: '{argument}'")
+
+
+def not_string_or_bytes() -> PythonError:
+    """`re.search(pattern, value)` on a non-string value (3.10 wording; 3.11 appends the type)."""
+    return PythonError("TypeError", "expected string or bytes-like object")
+
+
+def unrecognized_field(key: str, data: object) -> PythonError:
+    """peewee's `Model.update(**data)` with a key that is not a column: the whole dict is printed."""
+    return PythonError("ValueError", f'Unrecognized field name: "{key}" in {data!r}.')
+
+
 def from_exception(exc: BaseException) -> PythonError:
     """A real exception of the host interpreter, in CPython 3.10's words."""
     error = PythonError.from_exception(exc)

@@ -10,9 +10,8 @@ from typing import Any, Protocol
 from mockserver.core.catalog import is_catalog_embedding
 from mockserver.core.clock import Clock
 from mockserver.core.errors import DataError
-from mockserver.core.python_failures import item, iterate, no_attribute
+from mockserver.core.python_failures import item, iterate, no_attribute, unrecognized_field
 from mockserver.core.tenancy import TenantContext
-from mockserver.families.chats.errors import unrecognized_field
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are an intelligent assistant. Please summarize the content of the knowledge base to answer the question. "

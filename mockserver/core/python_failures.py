@@ -66,6 +66,26 @@ def bad_index(container: Any, key: Any) -> PythonError:
     return PythonError("TypeError", f"list indices must be integers or slices, not {type_name(key)}")
 
 
+def index_out_of_range() -> PythonError:
+    """`sequence[i]` past its end: `IndexError('list index out of range')`."""
+    return PythonError("IndexError", "list index out of range")
+
+
+def unhashable(value: Any) -> PythonError:
+    """A JSON object or list used as a dict key or set member: `TypeError("unhashable type: 'X'")`."""
+    return PythonError("TypeError", f"unhashable type: '{type_name(value)}'")
+
+
+def invalid_int_literal(text: str) -> PythonError:
+    """`int(text)` on a string that is no integer: `ValueError("invalid literal for int() with base 10: '…'")`."""
+    return PythonError("ValueError", f"invalid literal for int() with base 10: {text!r}")
+
+
+def no_class_attribute(class_name: str, attribute: str) -> PythonError:
+    """`getattr(Model, name)` for a column that does not exist: `AttributeError("type object 'M' has no …")`."""
+    return PythonError("AttributeError", f"type object '{class_name}' has no attribute '{attribute}'")
+
+
 def key_error(key: str) -> PythonError:
     """`KeyError('key')`."""
     return PythonError("KeyError", key)

@@ -142,7 +142,7 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(settings)
     state = emulator_state(app)
     if args.state_file and Path(args.state_file).exists():
-        snapshot.load(state.backends, args.state_file)
+        snapshot.load(state, args.state_file)
         print(f"  state restored from {args.state_file}")
     base = f"http://{args.host}:{args.port}"
     print(f"ragflow-mockserver listening on {base}")
@@ -155,7 +155,7 @@ def _serve(args: argparse.Namespace) -> int:
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     finally:
         if args.state_file:
-            snapshot.save(state.backends, args.state_file)
+            snapshot.save(state, args.state_file)
             print(f"state saved to {args.state_file}")
     return 0
 

@@ -24,7 +24,7 @@ from mockserver.control.snapshot import (
     take_snapshot,
     write_state_file,
 )
-from mockserver.state.backend import Backends
+from mockserver.state.emulator import EmulatorState
 
 KEY = "ragflow-mock-key"
 HEADERS = {"Authorization": f"Bearer {KEY}"}
@@ -33,11 +33,11 @@ HEADERS = {"Authorization": f"Bearer {KEY}"}
 def test_round_trip_through_json_gives_the_same_state_and_api() -> None:
     app = create_app(Settings.for_tests(world="demo"))
     client = TestClient(app, headers=HEADERS)
-    before = take_snapshot(emulator_state(app).backends)
+    before = take_snapshot(emulator_state(app))
     listing = client.get("/api/v1/datasets").json()
     fresh = create_app(Settings.for_tests())
-    restore_snapshot(emulator_state(fresh).backends, json.loads(json.dumps(before)))
-    assert take_snapshot(emulator_state(fresh).backends) == before
+    restore_snapshot(emulator_state(fresh), json.loads(json.dumps(before)))
+    assert take_snapshot(emulator_state(fresh)) == before
     other = TestClient(fresh, headers=HEADERS)
     assert other.get("/api/v1/datasets").json() == listing
     chats = other.get("/api/v1/chats").json()["data"]
@@ -51,9 +51,9 @@ def test_round_trip_through_json_gives_the_same_state_and_api() -> None:
 
 def test_restored_search_index_still_finds_chunks() -> None:
     app = create_app(Settings.for_tests(world="minimal"))
-    snapshot = json.loads(json.dumps(take_snapshot(emulator_state(app).backends)))
+    snapshot = json.loads(json.dumps(take_snapshot(emulator_state(app))))
     fresh = create_app(Settings.for_tests())
-    restore_snapshot(emulator_state(fresh).backends, snapshot)
+    restore_snapshot(emulator_state(fresh), snapshot)
     client = TestClient(fresh, headers=HEADERS)
     dataset_id = client.get("/api/v1/datasets").json()["data"][0]["id"]
     found = client.post("/api/v1/retrieval", json={"question": "greenhouse effect", "dataset_ids": [dataset_id]})
@@ -106,23 +106,23 @@ def test_unserialisable_state_is_named() -> None:
     ],
 )
 def test_malformed_snapshots_are_refused_without_changing_state(snapshot: object, message: str) -> None:
-    backends = Backends(Settings.for_tests())
-    before = take_snapshot(backends)
+    state = EmulatorState(Settings.for_tests())
+    backends, before = state.backends, take_snapshot(state)
     with pytest.raises(SnapshotError, match=message):
-        restore_snapshot(backends, snapshot)
-    assert take_snapshot(backends) == before
+        restore_snapshot(state, snapshot)
+    assert state.backends is backends and take_snapshot(state) == before
 
 
 def test_state_file_round_trip(tmp_path: Path) -> None:
-    backends = Backends(Settings.for_tests())
-    tenant = backends.tenant_for_key(KEY)
+    state = EmulatorState(Settings.for_tests())
+    tenant = state.backends.tenant_for_key(KEY)
     assert tenant is not None
     tenant.datasets.insert(name="kept")
     path = tmp_path / "sub" / "state.json"
-    save(backends, path)
-    other = Backends(Settings.for_tests())
+    save(state, path)
+    other = EmulatorState(Settings.for_tests())
     load(other, path)
-    restored = other.tenant_for_key(KEY)
+    restored = other.backends.tenant_for_key(KEY)
     assert restored is not None and [d.name for d in restored.datasets.items.values()] == ["kept"]
     assert [p.name for p in path.parent.iterdir()] == ["state.json"], "no temp files are left behind"
 

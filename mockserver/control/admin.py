@@ -164,7 +164,7 @@ async def seed_world(ctx: RequestContext) -> Response:
 
 async def take_snapshot_handler(ctx: RequestContext) -> Response:
     """GET /_emulator/snapshot."""
-    return result(take_snapshot(ctx.backends))
+    return result(take_snapshot(ctx.state))
 
 
 async def restore_snapshot_handler(ctx: RequestContext) -> Response:
@@ -172,7 +172,7 @@ async def restore_snapshot_handler(ctx: RequestContext) -> Response:
     data = await ctx.json_forced()
     if not isinstance(data, dict):
         raise AdminError("request body must be a snapshot object (from GET /_emulator/snapshot)")
-    restore_snapshot(ctx.backends, data.get("data", data) if "format" not in data else data)
+    restore_snapshot(ctx.state, data.get("data", data) if "format" not in data else data)
     return result({"tenants": len(ctx.backends.tenants)})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -106,15 +106,8 @@ def add_chunk(
 
 
 def set_parse_progression(backends: Backends, spec: str, tenant: TenantBackend | None = None) -> None:
-    """How parsing advances for one tenant (or every tenant and new ones): `immediate`, `polls:N`, …"""
-    progression = parse_progression(spec)
-    if tenant is None:
-        backends.settings = replace(backends.settings, progression=spec)
-    for target in [tenant] if tenant is not None else list(backends.tenants.values()):
-        target.settings = replace(target.settings, progression=spec)
-        documents = getattr(target, "documents", None)
-        if documents is not None:
-            documents.default_progression = progression
+    """setParseProgression: how parsing advances for one tenant (or every tenant and new ones): `immediate`, …"""
+    backends.set_progression(parse_progression(spec), tenant)
 
 
 def _history(messages: list[Any]) -> list[dict[str, str]]:

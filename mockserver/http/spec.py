@@ -34,11 +34,6 @@ class Operation:
     tags: tuple[str, ...]
     document: str
 
-    @property
-    def starlette_path(self) -> str:
-        """The path in Starlette syntax (identical placeholders, `{name}`)."""
-        return self.path
-
 
 @functools.cache
 def load_document(path: Path) -> dict[str, Any]:

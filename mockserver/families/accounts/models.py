@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from mockserver.core.clock import Clock
-from mockserver.core.errors import DataError, PythonError
+from mockserver.core.errors import DataError
 from mockserver.core.ids import IdFactory
 from mockserver.core.pagination import collation_key
-from mockserver.core.python_failures import from_exception
+from mockserver.core.python_failures import from_exception, not_string_or_bytes
 from mockserver.core.tenancy import TenantContext
 from mockserver.families.accounts.crypto import (
     RsaPrivateKey,
@@ -109,14 +109,6 @@ class AccountBackends(Protocol):
         """The tenant with this id, if any."""
 
 
-def string_expected() -> PythonError:
-    """`re.match(pattern, value)` on a non-string, in CPython 3.10's words (3.11 adds `, got 'X'`).
-
-    Candidate for `core.python_failures` (reported to the lead).
-    """
-    return PythonError("TypeError", "expected string or bytes-like object")
-
-
 class AccountStore:
     """All users of one app (`backends.accounts`); each user owns the tenant with the same id."""
 
@@ -165,7 +157,7 @@ class AccountStore:
         """registerUser: register a user and create their tenant (checks in the server's order)."""
         self.check_registration_open()
         if not isinstance(email, str):
-            raise string_expected()
+            raise not_string_or_bytes()
         if EMAIL_PATTERN.match(email) is None:
             raise AccountFailure(103, f"Invalid email address: {email}!")
         if self.by_email(email) is not None:

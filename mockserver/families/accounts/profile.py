@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from mockserver.core.errors import MySQLError, PythonError
+from mockserver.core.errors import MySQLError
 from mockserver.core.pagination import collation_key
+from mockserver.core.python_failures import unrecognized_field
 from mockserver.core.tenancy import TenantContext
 from mockserver.families.accounts.catalog import FACTORIES, SELF_HOSTED_FACTORIES, CatalogModel, catalog_model, factory
 
@@ -77,7 +78,7 @@ class TenantProfile:
         for key in changes:
             if key not in TENANT_COLUMNS:
                 shown = {**changes, "update_time": update_time, "update_date": update_date}
-                raise PythonError("ValueError", f'Unrecognized field name: "{key}" in {shown!r}.')
+                raise unrecognized_field(key, shown)
         for key in NOT_NULL_COLUMNS:
             if key in changes and changes[key] is None:
                 raise MySQLError(1048, f"Column '{key}' cannot be null")

@@ -9,9 +9,9 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any, Protocol
 
-from mockserver.core.errors import ArgumentError, DataError, OperatingError, PythonError
+from mockserver.core.errors import ArgumentError, DataError, OperatingError
 from mockserver.core.pagination import collation_key, mysql_page, order_records
-from mockserver.core.python_failures import from_exception, no_attribute
+from mockserver.core.python_failures import from_exception, no_attribute, unrecognized_field
 from mockserver.core.tenancy import TenantContext
 from mockserver.families.agents.canvas import default_dsl
 
@@ -187,7 +187,7 @@ class AgentStore:
         changes["update_date"] = datetime.fromtimestamp(int(now), clock.zone).replace(tzinfo=None)
         unknown = next((k for k in changes if k not in AGENT_COLUMNS), None)
         if unknown is not None:
-            raise PythonError("ValueError", f'Unrecognized field name: "{unknown}" in {changes!r}.')
+            raise unrecognized_field(unknown, changes)
         changes["update_date"] = clock.http_date(now)
         old_id = agent.id
         for key, value in changes.items():

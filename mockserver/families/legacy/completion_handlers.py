@@ -5,11 +5,12 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from mockserver.core.errors import AuthError, DataError
+from mockserver.core.python_failures import multiple_values
 from mockserver.families.chats.answers import engine_of
 from mockserver.families.chats.completion_handlers import envelope, error_tail
 from mockserver.families.chats.engine import ChatFailure, chat_events
 from mockserver.families.legacy.handlers import legacy_key, scope
-from mockserver.families.legacy.service import LegacyTurn, aibotk_data, client_question, dialog_of, multiple_values
+from mockserver.families.legacy.service import LegacyTurn, aibotk_data, client_question, dialog_of
 from mockserver.http.auth import Identity
 from mockserver.http.context import RequestContext
 from mockserver.http.envelope import EnvelopeResponse, json_result

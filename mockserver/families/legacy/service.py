@@ -34,14 +34,6 @@ _AIBOTK_MARKER = re.compile(r"##\d\$\$")
 _STAT_KEYS = ("pv", "uv", "speed", "tokens", "round", "thumb_up")
 
 
-def multiple_values(function: str, argument: str) -> PythonError:
-    """Python's call binding when a keyword repeats a bound argument: `f() got multiple values for argument 'a'`.
-
-    Candidate for `core.python_failures` (chats' `bind_arguments` writes the same text; reported to the lead).
-    """
-    return PythonError("TypeError", f"{function}() got multiple values for argument '{argument}'")
-
-
 def _no_args() -> PythonError:
     """What the server's legacy code hits for an agent it cannot load (`e.args` on a string)."""
     return no_attribute("", "args")

@@ -6,7 +6,8 @@ import asyncio
 import uuid
 
 from mockserver.core.clock import RealClock, VirtualClock
-from mockserver.core.ids import IdFactory, chunk_id
+from mockserver.core.ids import IdFactory
+from mockserver.families.chunks.models import chunk_id
 
 
 def test_http_date_is_local_time_labelled_gmt() -> None:

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import xxhash
+
 from mockserver.core.errors import PythonError
-from mockserver.core.ids import chunk_id
 from mockserver.core.search import count_tokens
 
 if TYPE_CHECKING:
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
 _ES_DEFAULT_SIZE = 10
 """Items the document store returns when a search has no size (`page_size=0`)."""
 _LAST = float("inf")
+
+
+def chunk_id(content: str, document_id: str) -> str:
+    """Chunk id: xxHash64 hex of the UTF-8 bytes of content + document id (same content, same id)."""
+    return xxhash.xxh64((content + document_id).encode("utf-8")).hexdigest()
 
 
 @dataclass

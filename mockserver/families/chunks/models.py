@@ -12,11 +12,11 @@ import xxhash
 
 from mockserver.core.chunking import Piece
 from mockserver.core.chunking.splitter import qa_content
-from mockserver.core.errors import DataError, NotFoundError, PythonError
+from mockserver.core.errors import DataError, NotFoundError
 from mockserver.core.search import count_tokens, highlight, remove_redundant_spaces
 from mockserver.core.tenancy import TenantContext
 from mockserver.core.validation import check_duplicate_ids, partial_result
-from mockserver.families.chunks.errors import unbound_local
+from mockserver.families.chunks.errors import negative_slicing, unbound_local
 from mockserver.families.chunks.schemas import ChunkUpdate, NewChunk
 from mockserver.families.datasets.models import DatasetStore
 
@@ -368,5 +368,5 @@ class ChunkStore:
             return [self.items[cid] for cid in ids[:_ES_DEFAULT_SIZE]]
         offset = (page - 1) * page_size
         if offset < 0:
-            raise PythonError("ValueError", "Search does not support negative slicing.")
+            raise negative_slicing()
         return [self.items[cid] for cid in ids[offset : offset + page_size]]

@@ -12,7 +12,7 @@ from mockserver.core.errors import DataError, HttpStatusError, PythonError
 from mockserver.core.python_failures import from_exception, no_attribute
 from mockserver.core.search import STOPWORDS, Hit, highlight, remove_redundant_spaces, tokenize
 from mockserver.core.tenancy import TenantContext
-from mockserver.families.chunks.errors import expected_string
+from mockserver.families.chunks.errors import expected_string, negative_slicing
 from mockserver.families.chunks.models import ChunkStore
 from mockserver.families.datasets.models import Dataset, DatasetStore
 from mockserver.families.documents.models import DocumentStore
@@ -130,7 +130,7 @@ def retrieve(tenant: RetrievalTenant, query: RetrievalQuery) -> RetrievalResult:
     if not isinstance(question, str):
         raise expected_string()
     if block_number <= 0:
-        raise PythonError("ValueError", "Search does not support negative slicing.")
+        raise negative_slicing()
     if not tenant.index.created:
         raise DataError(NO_CHUNK_FOUND)
     block = _block(tenant, query, question, window, block_number)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from contract_tests.hooks import CONFIG, DEVIATIONS, example_budget, live_settings
+from mockserver.conformance.command import emulator_app, emulator_credentials
 from mockserver.conformance.runner import Credentials, Runner, RunOptions
 from mockserver.conformance.stateful import LinkWalker
 from mockserver.conformance.target import Target
@@ -46,8 +47,6 @@ def make_options(config: pytest.Config, **overrides: Any) -> RunOptions:
 
 def emulator_runner(options: RunOptions, target: Target | None = None) -> Runner:
     """A runner on a fresh private emulator (in-process unless a target for it is given)."""
-    from mockserver.conformance.command import emulator_app, emulator_credentials
-
     app = emulator_app()
     return Runner(target or Target.for_app(app), emulator_credentials(app), options)
 

@@ -9,6 +9,7 @@ import pytest
 
 from contract_tests.conftest import emulator_runner, make_options
 from mockserver.conformance.checks import run_checks
+from mockserver.conformance.command import emulator_app, emulator_credentials
 from mockserver.conformance.runner import Runner
 from mockserver.conformance.stateful import LinkWalker
 from mockserver.conformance.target import Target
@@ -64,8 +65,6 @@ class RefuseCreate:
 
 def test_links_fire_only_on_code_zero(pytestconfig: pytest.Config) -> None:
     """HTTP 200 with `code != 0` is a failure in RAGFlow: no link may fire from it."""
-    from mockserver.conformance.command import emulator_app, emulator_credentials
-
     app = emulator_app()
     run = Runner(Target.for_app(RefuseCreate(app)), emulator_credentials(app), make_options(pytestconfig))
     LinkWalker(run).walk()

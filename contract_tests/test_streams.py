@@ -8,8 +8,9 @@ import pytest
 
 from contract_tests.conftest import emulator_runner, make_options
 from mockserver.conformance.checks import Exchange, run_checks
+from mockserver.conformance.command import emulator_app, emulator_credentials
 from mockserver.conformance.contract import load_contract
-from mockserver.conformance.runner import Credentials, Runner, default_spec, is_pending
+from mockserver.conformance.runner import Credentials, Runner, default_spec
 from mockserver.conformance.stateful import LinkWalker
 from mockserver.conformance.target import Target
 from mockserver.server import ThreadedServer
@@ -32,8 +33,6 @@ def streamed(
         finally:
             run.guard.cleanup(run.call)
         return
-    from mockserver.conformance.command import emulator_app, emulator_credentials
-
     app = emulator_app()
     with ThreadedServer(app) as server:
         run = emulator_runner(options, Target.for_url(server.base_url, live=False))
@@ -53,8 +52,6 @@ def test_stream_frames(streamed: tuple[Runner, list[Exchange]], operation_id: st
     if not found:
         pytest.skip(f"no credential or not selected: {operation_id}")
     ex = found[0]
-    if is_pending(ex.envelope):
-        pytest.skip(f"not implemented on target: {ex.envelope and ex.envelope.get('message')}")
     if not ex.is_stream:
         message = f"{operation_id} did not stream: HTTP {ex.status} {ex.body[:200]!r}"
         if run.target.live:

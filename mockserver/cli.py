@@ -1,25 +1,23 @@
-"""The `ragflow-mock` command line: `serve`, `routes`, and the commands other families register."""
+"""The `ragflow-mock` command line: `serve`, `routes` and `conformance`."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import uvicorn
 
 from mockserver.app import create_app, emulator_state
+from mockserver.conformance.arguments import SubParsers, add_conformance_parser
 from mockserver.control import snapshot
 from mockserver.core.lifecycle import parse_progression
 from mockserver.http.spec import load_operations
 from mockserver.settings import DEFAULT_API_KEY, DEFAULT_PORT, Settings
 from mockserver.version import __version__
-
-Command = Callable[[argparse.Namespace], int]
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 
 EPILOG = f"""\
 examples:
@@ -30,12 +28,7 @@ examples:
 """
 
 
-def register_command(adder: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]) -> None:
-    """Let another module add a sub-command (e.g. `conformance`)."""
-    _EXTRA_COMMANDS.append(adder)
-
-
-def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_serve(sub: SubParsers) -> None:
     serve = sub.add_parser(
         "serve",
         help="run the emulator on a real socket",
@@ -100,7 +93,7 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     serve.set_defaults(func=_serve)
 
 
-def _add_routes(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_routes(sub: SubParsers) -> None:
     routes = sub.add_parser("routes", help="list the operations of the spec and whether each is built")
     routes.set_defaults(func=_routes)
 
@@ -142,7 +135,7 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(settings)
     state = emulator_state(app)
     if args.state_file and Path(args.state_file).exists():
-        snapshot.load(state.backends, args.state_file)
+        snapshot.load(state, args.state_file)
         print(f"  state restored from {args.state_file}")
     base = f"http://{args.host}:{args.port}"
     print(f"ragflow-mockserver listening on {base}")
@@ -155,7 +148,7 @@ def _serve(args: argparse.Namespace) -> int:
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     finally:
         if args.state_file:
-            snapshot.save(state.backends, args.state_file)
+            snapshot.save(state, args.state_file)
             print(f"state saved to {args.state_file}")
     return 0
 
@@ -164,6 +157,27 @@ def _routes(args: argparse.Namespace) -> int:
     for op in load_operations():
         print(f"{op.method:7} {op.path:70} {op.operation_id:36} {op.document}")
     return 0
+
+
+CONTRACT_EXTRA = frozenset({"schemathesis", "hypothesis", "jsonschema", "referencing"})
+"""Top-level modules of the optional `contract` extra that the conformance engine imports."""
+
+
+def _conformance(args: argparse.Namespace) -> int:
+    try:
+        # The one lazy import of the package: the engine needs the optional `contract` extra, which
+        # `ragflow-mock --help` and `serve` must not (tests/architecture/test_layers.py OPTIONAL_LAZY).
+        from mockserver.conformance.command import run_command
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in CONTRACT_EXTRA:
+            raise
+        print(
+            f"ragflow-mock conformance: error: {exc.name} is missing; "
+            "install the contract extra: pip install 'ragflow-mockserver[contract]'",
+            file=sys.stderr,
+        )
+        return 2
+    return run_command(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -178,10 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_serve(sub)
     _add_routes(sub)
-    import mockserver.conformance.command  # noqa: F401  (registers `conformance`)
-
-    for adder in _EXTRA_COMMANDS:
-        adder(sub)
+    add_conformance_parser(sub, _conformance)
     return parser
 
 

@@ -52,3 +52,25 @@ def test_serve_rejects_a_bad_progression_with_a_clear_message() -> None:
     args = build_parser().parse_args(["serve", "--progression", "sometimes"])
     with pytest.raises(SystemExit, match="--progression 'sometimes'"):
         settings_from_args(args)
+
+
+_WITHOUT_THE_CONTRACT_EXTRA = """
+import sys
+for blocked in ("schemathesis", "hypothesis", "jsonschema", "referencing"):
+    sys.modules[blocked] = None
+from mockserver.cli import main
+assert main(["conformance"]) == 2
+try:
+    main(["conformance", "--help"])
+except SystemExit:
+    pass
+assert "mockserver.conformance.command" not in sys.modules, "the engine is imported only when the command runs"
+"""
+
+
+def test_help_and_conformance_parser_need_no_contract_extra() -> None:
+    """`ragflow-mock --help` builds every sub-parser without the engine; running it without the extra says so."""
+    done = subprocess.run([sys.executable, "-c", _WITHOUT_THE_CONTRACT_EXTRA], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "usage: ragflow-mock conformance" in done.stdout
+    assert "install the contract extra: pip install 'ragflow-mockserver[contract]'" in done.stderr

@@ -28,13 +28,12 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 
-if TYPE_CHECKING:
-    from mockserver.conformance.contract import Contract, OperationContract
-    from mockserver.conformance.target import SentRequest
+from mockserver.conformance.contract import Contract, OperationContract
+from mockserver.conformance.target import SentRequest
 
 _UNPARSED: Any = object()
 

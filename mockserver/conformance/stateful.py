@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from mockserver.conformance.checks import Exchange
 from mockserver.conformance.contract import Link, OperationContract
 from mockserver.conformance.generation import GeneratedCase, GenerationError, generate
-
-if TYPE_CHECKING:
-    from mockserver.conformance.checks import Exchange
-    from mockserver.conformance.runner import Runner
+from mockserver.conformance.session import RunSession
 
 MAX_DEPTH = 6
 MAX_VISITS = 1
@@ -77,7 +75,7 @@ def succeeded(ex: Exchange | None) -> bool:
 class LinkWalker:
     """Depth-first walk over links from every create operation, filling the runner's pool of existing ids."""
 
-    def __init__(self, runner: Runner) -> None:
+    def __init__(self, runner: RunSession) -> None:
         self.runner = runner
         self.visits: dict[str, int] = {}
 

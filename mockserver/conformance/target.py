@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-
-if TYPE_CHECKING:
-    from starlette.types import ASGIApp
+from starlette.testclient import TestClient
+from starlette.types import ASGIApp
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 """Bodies (streams included) are read up to this size; the rest is dropped."""
@@ -66,8 +65,6 @@ class Target:
     @classmethod
     def for_app(cls, app: ASGIApp) -> Target:
         """The in-process emulator (a fresh app the suite owns entirely)."""
-        from starlette.testclient import TestClient
-
         client = TestClient(app, base_url="http://testserver", raise_server_exceptions=False)
         return cls(client, "http://testserver", live=False, app=app)
 

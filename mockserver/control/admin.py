@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from starlette.responses import Response
 
-from mockserver.control import seed
+from mockserver.control import seed, snapshot
 from mockserver.control.faults import fault_interceptor
 from mockserver.control.journal import journal_interceptor
 from mockserver.control.schemas import (
@@ -18,7 +18,6 @@ from mockserver.control.schemas import (
     ResetRequest,
     SeedRequest,
 )
-from mockserver.control.snapshot import SnapshotError, restore_snapshot, take_snapshot
 from mockserver.control.worlds import WorldError
 from mockserver.core.clock import VirtualClock
 from mockserver.core.errors import ControlPlaneError, not_found
@@ -105,7 +104,7 @@ def admin(handler: Handler) -> Handler:
         _guard(ctx)
         try:
             return await handler(ctx)
-        except (WorldError, SnapshotError) as err:
+        except (WorldError, snapshot.SnapshotError) as err:
             raise AdminError(str(err)) from None
 
     guarded.__name__ = handler.__name__
@@ -121,7 +120,7 @@ def _keys_of(backends: Backends, tenant: TenantBackend) -> list[dict[str, Any]]:
 
 
 async def get_emulator_info(ctx: RequestContext) -> Response:
-    """GET /_emulator."""
+    """getEmulatorInfo: GET /_emulator."""
     backends, settings = ctx.backends, ctx.state.settings
     tenants = [
         {"tenant_id": t.tenant_id, "name": t.name, "keys": [k["api_key"] for k in _keys_of(backends, t)]}
@@ -138,7 +137,7 @@ async def get_emulator_info(ctx: RequestContext) -> Response:
 
 
 async def reset_emulator(ctx: RequestContext) -> Response:
-    """POST /_emulator/reset."""
+    """resetEmulator: POST /_emulator/reset (no target: `EmulatorState.reset`; one tenant: `reset_tenant`)."""
     body: ResetRequest = await _body(ctx, ResetRequest)
     state = ctx.state
     tenant = _find_tenant(state.backends, body.api_key, body.tenant_id)
@@ -155,29 +154,29 @@ async def reset_emulator(ctx: RequestContext) -> Response:
 
 
 async def seed_world(ctx: RequestContext) -> Response:
-    """POST /_emulator/seed."""
+    """seedWorld: POST /_emulator/seed."""
     body: SeedRequest = await _body(ctx, SeedRequest)
     tenant = _default_tenant(ctx.backends, body.api_key, body.tenant_id)
     report = seed.seed_tenant(ctx.backends, tenant, body.world)
     return result(report.to_json())
 
 
-async def take_snapshot_handler(ctx: RequestContext) -> Response:
-    """GET /_emulator/snapshot."""
-    return result(take_snapshot(ctx.backends))
+async def take_snapshot(ctx: RequestContext) -> Response:
+    """takeSnapshot: GET /_emulator/snapshot."""
+    return result(snapshot.take_snapshot(ctx.state))
 
 
-async def restore_snapshot_handler(ctx: RequestContext) -> Response:
-    """POST /_emulator/snapshot."""
+async def restore_snapshot(ctx: RequestContext) -> Response:
+    """restoreSnapshot: POST /_emulator/snapshot."""
     data = await ctx.json_forced()
     if not isinstance(data, dict):
         raise AdminError("request body must be a snapshot object (from GET /_emulator/snapshot)")
-    restore_snapshot(ctx.backends, data.get("data", data) if "format" not in data else data)
+    snapshot.restore_snapshot(ctx.state, data.get("data", data) if "format" not in data else data)
     return result({"tenants": len(ctx.backends.tenants)})
 
 
 async def list_api_keys(ctx: RequestContext) -> Response:
-    """GET /_emulator/keys."""
+    """listApiKeys: GET /_emulator/keys."""
     backends = ctx.backends
     rows = []
     for tenant in list(backends.tenants.values()):
@@ -186,7 +185,7 @@ async def list_api_keys(ctx: RequestContext) -> Response:
 
 
 async def create_api_key(ctx: RequestContext) -> Response:
-    """POST /_emulator/keys."""
+    """createApiKey: POST /_emulator/keys."""
     body: CreateKeyRequest = await _body(ctx, CreateKeyRequest)
     backends = ctx.backends
     if body.api_key is not None and backends.token(body.api_key) is not None:
@@ -204,7 +203,7 @@ async def create_api_key(ctx: RequestContext) -> Response:
 
 
 async def add_scripted_answer(ctx: RequestContext) -> Response:
-    """POST /_emulator/answers."""
+    """addScriptedAnswer: POST /_emulator/answers."""
     data = await ctx.json_forced()
     if not isinstance(data, dict):
         raise AdminError("request body must be a JSON object describing the answer")
@@ -218,19 +217,19 @@ async def add_scripted_answer(ctx: RequestContext) -> Response:
 
 
 async def list_scripted_answers(ctx: RequestContext) -> Response:
-    """GET /_emulator/answers."""
+    """listScriptedAnswers: GET /_emulator/answers."""
     return result([a.to_json() for a in ctx.state.answers.scripted()])
 
 
 async def clear_scripted_answers(ctx: RequestContext) -> Response:
-    """DELETE /_emulator/answers."""
+    """clearScriptedAnswers: DELETE /_emulator/answers."""
     tenant = _query_tenant(ctx)
     removed = ctx.state.answers.clear(None if tenant is None else tenant.tenant_id)
     return result({"removed": removed})
 
 
 async def add_fault_rule(ctx: RequestContext) -> Response:
-    """POST /_emulator/faults."""
+    """addFaultRule: POST /_emulator/faults."""
     body: FaultRequest = await _body(ctx, FaultRequest)
     tenant = _find_tenant(ctx.backends, body.api_key, body.tenant_id)
     spec = FaultSpec.model_validate(
@@ -242,26 +241,26 @@ async def add_fault_rule(ctx: RequestContext) -> Response:
 
 
 async def list_fault_rules(ctx: RequestContext) -> Response:
-    """GET /_emulator/faults."""
+    """listFaultRules: GET /_emulator/faults."""
     return result([r.to_json() for r in ctx.state.faults.rules()])
 
 
 async def clear_fault_rules(ctx: RequestContext) -> Response:
-    """DELETE /_emulator/faults."""
+    """clearFaultRules: DELETE /_emulator/faults."""
     tenant = _query_tenant(ctx)
     return result({"removed": ctx.state.faults.clear(None if tenant is None else tenant.tenant_id)})
 
 
 async def delete_fault_rule(ctx: RequestContext) -> Response:
-    """DELETE /_emulator/faults/{rule_id}."""
+    """deleteFaultRule: DELETE /_emulator/faults/{rule_id}."""
     rule_id = ctx.path_param("rule_id")
     if not ctx.state.faults.remove(rule_id):
         raise AdminError(f"unknown fault rule {rule_id!r}", status=404)
     return result({"removed": 1})
 
 
-async def put_parse_progression(ctx: RequestContext) -> Response:
-    """PUT /_emulator/progression."""
+async def set_parse_progression(ctx: RequestContext) -> Response:
+    """setParseProgression: PUT /_emulator/progression."""
     body: ProgressionRequest = await _body(ctx, ProgressionRequest)
     tenant = _find_tenant(ctx.backends, body.api_key, body.tenant_id)
     try:
@@ -272,7 +271,7 @@ async def put_parse_progression(ctx: RequestContext) -> Response:
 
 
 async def advance_clock(ctx: RequestContext) -> Response:
-    """POST /_emulator/clock/advance."""
+    """advanceClock: POST /_emulator/clock/advance."""
     body: ClockAdvance = await _body(ctx, ClockAdvance)
     clock = ctx.backends.clock
     if not isinstance(clock, VirtualClock):
@@ -282,7 +281,7 @@ async def advance_clock(ctx: RequestContext) -> Response:
 
 
 async def list_journal(ctx: RequestContext) -> Response:
-    """GET /_emulator/journal."""
+    """listJournal: GET /_emulator/journal."""
     tenant = _query_tenant(ctx)
     since_raw = ctx.query.get("since", "0")
     if not since_raw.isdigit():
@@ -294,7 +293,7 @@ async def list_journal(ctx: RequestContext) -> Response:
 
 
 async def clear_journal(ctx: RequestContext) -> Response:
-    """DELETE /_emulator/journal."""
+    """clearJournal: DELETE /_emulator/journal."""
     tenant = _query_tenant(ctx)
     return result({"removed": ctx.state.journal.clear(None if tenant is None else tenant.tenant_id)})
 
@@ -311,8 +310,8 @@ CONTROL_HANDLERS: dict[str, Handler] = {
         "getEmulatorInfo": get_emulator_info,
         "resetEmulator": reset_emulator,
         "seedWorld": seed_world,
-        "takeSnapshot": take_snapshot_handler,
-        "restoreSnapshot": restore_snapshot_handler,
+        "takeSnapshot": take_snapshot,
+        "restoreSnapshot": restore_snapshot,
         "listApiKeys": list_api_keys,
         "createApiKey": create_api_key,
         "addScriptedAnswer": add_scripted_answer,
@@ -322,7 +321,7 @@ CONTROL_HANDLERS: dict[str, Handler] = {
         "listFaultRules": list_fault_rules,
         "clearFaultRules": clear_fault_rules,
         "deleteFaultRule": delete_fault_rule,
-        "setParseProgression": put_parse_progression,
+        "setParseProgression": set_parse_progression,
         "advanceClock": advance_clock,
         "listJournal": list_journal,
         "clearJournal": clear_journal,

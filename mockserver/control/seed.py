@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from mockserver.control.worlds import World, WorldDataset, WorldError, parse_wor
 from mockserver.core.errors import RagflowError
 from mockserver.core.lifecycle import Immediate, parse_progression
 from mockserver.core.validation import validate_model
+from mockserver.families.chats.schemas import parse_chat_create
 from mockserver.families.datasets.schemas import CreateDatasetBody
 from mockserver.families.retrieval.service import RetrievalQuery, render_reference, retrieve
 from mockserver.http.context import RequestContext
@@ -105,15 +106,8 @@ def add_chunk(
 
 
 def set_parse_progression(backends: Backends, spec: str, tenant: TenantBackend | None = None) -> None:
-    """How parsing advances for one tenant (or every tenant and new ones): `immediate`, `polls:N`, …"""
-    progression = parse_progression(spec)
-    if tenant is None:
-        backends.settings = replace(backends.settings, progression=spec)
-    for target in [tenant] if tenant is not None else list(backends.tenants.values()):
-        target.settings = replace(target.settings, progression=spec)
-        documents = getattr(target, "documents", None)
-        if documents is not None:
-            documents.default_progression = progression
+    """setParseProgression: how parsing advances for one tenant (or every tenant and new ones): `immediate`, …"""
+    backends.set_progression(parse_progression(spec), tenant)
 
 
 def _history(messages: list[Any]) -> list[dict[str, str]]:
@@ -130,7 +124,7 @@ def _seed_chats(tenant: TenantBackend, world: World, report: SeedReport) -> None
             if getattr(spec, key) is not None:
                 body[key] = getattr(spec, key)
         try:
-            chat = _needs(tenant, "chats", "chats").create(body)
+            chat = _needs(tenant, "chats", "chats").create(parse_chat_create(body))
             for session in spec.sessions:
                 seed_chat_session(tenant, chat, session.name, _history(session.messages))
         except RagflowError as err:

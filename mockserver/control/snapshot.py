@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
 import dataclasses
 import importlib
 import itertools
@@ -21,6 +20,7 @@ from mockserver.core.clock import Clock, VirtualClock
 from mockserver.core.ids import IdFactory
 from mockserver.settings import Settings
 from mockserver.state.backend import ApiToken, Backends, TenantBackend
+from mockserver.state.emulator import EmulatorState
 
 FORMAT = "ragflow-mockserver-snapshot"
 VERSION = 1
@@ -200,10 +200,12 @@ def _store_state(store: Any, where: str, encoder: Encoder) -> dict[str, Any]:
 
 
 def _is_store(value: Any) -> bool:
+    """A package object with state of its own: not a link, not a record (e.g. `Backends.default_progression`)."""
     return (
         type(value).__module__.startswith("mockserver.")
         and hasattr(value, "__dict__")
         and not isinstance(value, _LINKS)
+        and not dataclasses.is_dataclass(value)
     )
 
 
@@ -223,15 +225,8 @@ def tenant_snapshot(tenant: TenantBackend, encoder: Encoder) -> dict[str, Any]:
     }
 
 
-def _id_counter(ids: IdFactory) -> int:
-    with ids._lock:
-        current = next(ids._counter)
-        ids._counter = itertools.count(current)
-    return current
-
-
-def take_snapshot(backends: Backends) -> dict[str, Any]:
-    """All state of an app: tenants with their stores, API tokens, the clock and the id counter."""
+def snapshot_of(backends: Backends) -> dict[str, Any]:
+    """All state of a state root: tenants with their stores, API tokens, the clock and the id counter."""
     encoder = Encoder()
     with backends.lock:
         clock = backends.clock
@@ -239,11 +234,16 @@ def take_snapshot(backends: Backends) -> dict[str, Any]:
             "format": FORMAT,
             "version": VERSION,
             "clock": clock.now() if isinstance(clock, VirtualClock) else None,
-            "id_counter": _id_counter(backends.ids),
-            "tokens": [encoder.encode(t) for t in backends._tokens.values()],
+            "id_counter": backends.ids.counter,
+            "tokens": [encoder.encode(t) for t in backends.all_tokens()],
             "tenants": [tenant_snapshot(t, encoder) for t in backends.tenants.values()],
             "app_stores": {name: _store_state(s, f"app.{name}", encoder) for name, s in _stores(backends).items()},
         }
+
+
+def take_snapshot(state: EmulatorState) -> dict[str, Any]:
+    """takeSnapshot: all state of an app (the format `restore_snapshot` and `--state-file` read)."""
+    return snapshot_of(state.backends)
 
 
 def _restore_store(store: Any, state: Any, where: str, decoder: Decoder) -> None:
@@ -260,8 +260,44 @@ def _restore_store(store: Any, state: Any, where: str, decoder: Decoder) -> None
         setattr(store, key, decoder.decode(value))
 
 
-def restore_snapshot(backends: Backends, snapshot: Any) -> None:
-    """Replace all state of an app with a snapshot (validated before anything is replaced)."""
+def _resumed_clock(snapshot: dict[str, Any], live: Backends) -> Clock | None:
+    """A virtual clock at the snapshot's instant (the live one's if it has none); None keeps a real clock."""
+    current = live.clock
+    if not isinstance(current, VirtualClock):
+        return None
+    at = snapshot.get("clock")
+    start = float(at) if isinstance(at, int | float) else current.now()
+    return VirtualClock(start, live.settings.timezone, auto_advance=current.auto_advance)
+
+
+def _resumed_ids(snapshot: dict[str, Any], live: Backends) -> IdFactory:
+    """An id factory continuing at the snapshot's counter (the live one's if it has none)."""
+    counter = snapshot.get("id_counter")
+    start = counter if isinstance(counter, int) and counter > 0 else live.ids.counter
+    return IdFactory(live.ids.seed, start=start)
+
+
+def _restore_tenant(fresh: Backends, raw: Any, i: int, decoder: Decoder) -> TenantBackend:
+    if not isinstance(raw, dict) or not isinstance(raw.get("tenant_id"), str):
+        raise SnapshotError(f"tenants[{i}]: needs a tenant_id")
+    tenant = TenantBackend(fresh, raw["tenant_id"])
+    for key in _TENANT_SCALARS:
+        if key in raw:
+            setattr(tenant, key, raw[key])
+    tenant.configured_models = set(raw.get("configured_models") or [])
+    stores = raw.get("stores") or {}
+    if not isinstance(stores, dict):
+        raise SnapshotError(f"tenants[{i}].stores must be an object")
+    live = _stores(tenant)
+    for name, state in stores.items():
+        if name not in live:
+            raise SnapshotError(f"tenants[{i}].stores.{name}: unknown store")
+        _restore_store(live[name], state, f"tenants[{i}].stores.{name}", decoder)
+    return tenant
+
+
+def backends_from(snapshot: Any, live: Backends) -> Backends:
+    """A new state root holding a snapshot; `live` (left untouched) gives settings, seed and clock kind."""
     if not isinstance(snapshot, dict) or snapshot.get("format") != FORMAT:
         raise SnapshotError(f"not a snapshot: expected an object with format {FORMAT!r}")
     if snapshot.get("version") != VERSION:
@@ -273,52 +309,32 @@ def restore_snapshot(backends: Backends, snapshot: Any) -> None:
     tokens = [decoder.decode(t) for t in tokens_raw]
     if not all(isinstance(t, ApiToken) for t in tokens):
         raise SnapshotError("tokens: every entry must be an ApiToken record")
-    built: dict[str, TenantBackend] = {}
+    fresh = Backends(
+        live.settings, clock=_resumed_clock(snapshot, live), ids=_resumed_ids(snapshot, live), provision=False
+    )
+    fresh.default_progression = live.default_progression
     for i, raw in enumerate(tenants_raw):
-        if not isinstance(raw, dict) or not isinstance(raw.get("tenant_id"), str):
-            raise SnapshotError(f"tenants[{i}]: needs a tenant_id")
-        tenant = TenantBackend(backends, raw["tenant_id"])
-        for key in _TENANT_SCALARS:
-            if key in raw:
-                setattr(tenant, key, raw[key])
-        tenant.configured_models = set(raw.get("configured_models") or [])
-        stores = raw.get("stores") or {}
-        if not isinstance(stores, dict):
-            raise SnapshotError(f"tenants[{i}].stores must be an object")
-        live = _stores(tenant)
-        for name, state in stores.items():
-            if name not in live:
-                raise SnapshotError(f"tenants[{i}].stores.{name}: unknown store")
-            _restore_store(live[name], state, f"tenants[{i}].stores.{name}", decoder)
-        built[tenant.tenant_id] = tenant
+        tenant = _restore_tenant(fresh, raw, i, decoder)
+        fresh.tenants[tenant.tenant_id] = tenant
     app_stores = snapshot.get("app_stores") or {}
     if not isinstance(app_stores, dict):
         raise SnapshotError("app_stores must be an object")
-    staged_app: list[tuple[Any, Any, str]] = []
-    live_app = _stores(backends)
+    own = _stores(fresh)
     for name, state in app_stores.items():
-        if name not in live_app:
+        if name not in own:
             raise SnapshotError(f"app_stores.{name}: unknown store")
-        fresh = copy.copy(live_app[name])
-        _restore_store(fresh, state, f"app_stores.{name}", decoder)
-        staged_app.append((name, fresh, name))
-    with backends.lock:
-        backends.tenants.clear()
-        backends.tenants.update(built)
-        backends._tokens.clear()
-        backends._betas.clear()
-        for token in tokens:
-            backends._tokens[token.token.lower()] = token
-            backends._betas[token.beta.lower()] = token
-        for name, fresh, _ in staged_app:
-            setattr(backends, name, fresh)
-        clock = snapshot.get("clock")
-        if isinstance(backends.clock, VirtualClock) and isinstance(clock, int | float):
-            backends.clock._now = float(clock)
-        counter = snapshot.get("id_counter")
-        if isinstance(counter, int) and counter > 0:
-            with backends.ids._lock:
-                backends.ids._counter = itertools.count(counter)
+        _restore_store(own[name], state, f"app_stores.{name}", decoder)
+    fresh.restore_tokens(tokens)
+    return fresh
+
+
+def restore_snapshot(state: EmulatorState, snapshot: Any) -> None:
+    """restoreSnapshot: replace all state of an app by a fresh state root built from a snapshot.
+
+    The snapshot is validated while the new root is built, so a malformed one changes nothing. Journal, fault
+    rules and scripted answers are not part of a snapshot and stay as they are.
+    """
+    state.replace_backends(backends_from(snapshot, state.backends))
 
 
 def write_state_file(path: str | Path, snapshot: dict[str, Any]) -> None:
@@ -353,11 +369,11 @@ def read_state_file(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def save(backends: Backends, path: str | Path) -> None:
+def save(state: EmulatorState, path: str | Path) -> None:
     """Snapshot an app's state to a file atomically."""
-    write_state_file(path, take_snapshot(backends))
+    write_state_file(path, take_snapshot(state))
 
 
-def load(backends: Backends, path: str | Path) -> None:
+def load(state: EmulatorState, path: str | Path) -> None:
     """Restore an app's state from a file."""
-    restore_snapshot(backends, read_state_file(path))
+    restore_snapshot(state, read_state_file(path))

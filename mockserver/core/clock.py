@@ -35,11 +35,6 @@ class Clock:
         if seconds > 0:
             await asyncio.sleep(seconds)
 
-    def blocking_sleep(self, seconds: float) -> None:
-        """Wait `seconds` of this clock's time from synchronous code."""
-        if seconds > 0:
-            time.sleep(seconds)
-
     # -- the server's renderings of an instant ---------------------------------------------------
     def epoch_ms(self, at: float | None = None) -> int:
         """`create_time`-style integer epoch milliseconds."""
@@ -117,7 +112,3 @@ class VirtualClock(Clock):
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append((self._now + seconds, fut))
         await fut
-
-    def blocking_sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.advance(seconds)

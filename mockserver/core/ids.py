@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 import uuid
 
@@ -14,14 +13,22 @@ class IdFactory:
     transcripts and snapshot tests rely on; without one they are the real random kind.
     """
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | None = None, start: int = 1) -> None:
         self.seed = seed
-        self._counter = itertools.count(1)
+        self._counter = start
         self._lock = threading.Lock()
+
+    @property
+    def counter(self) -> int:
+        """The counter value the next seeded id will use (a snapshot stores it; `start=` resumes from it)."""
+        with self._lock:
+            return self._counter
 
     def _next(self) -> int:
         with self._lock:
-            return next(self._counter)
+            n = self._counter
+            self._counter += 1
+            return n
 
     def entity(self) -> str:
         """A new dataset/document/chat/session/agent id: UUID1 as 32 lowercase hex characters."""

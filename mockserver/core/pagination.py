@@ -6,7 +6,8 @@ import unicodedata
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
 
-from mockserver.core.errors import DataError, MySQLError, PythonError
+from mockserver.core.errors import DataError, MySQLError
+from mockserver.core.python_failures import invalid_int_literal, no_class_attribute
 
 T = TypeVar("T")
 
@@ -18,7 +19,7 @@ def python_int(raw: str | None, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise PythonError("ValueError", f"invalid literal for int() with base 10: {raw!r}") from None
+        raise invalid_int_literal(raw) from None
 
 
 def mysql_page(items: Sequence[T], page: int, page_size: int) -> list[T]:
@@ -65,7 +66,7 @@ def order_records(
 ) -> list[T]:
     """Sort by a column; an unknown column is the server's AttributeError on the model class."""
     if orderby not in known:
-        raise PythonError("AttributeError", f"type object '{model_name}' has no attribute '{orderby}'")
+        raise no_class_attribute(model_name, orderby)
 
     def value_key(value: Any) -> tuple[int, Any]:
         if value is None:

@@ -66,6 +66,26 @@ def bad_index(container: Any, key: Any) -> PythonError:
     return PythonError("TypeError", f"list indices must be integers or slices, not {type_name(key)}")
 
 
+def index_out_of_range() -> PythonError:
+    """`sequence[i]` past its end: `IndexError('list index out of range')`."""
+    return PythonError("IndexError", "list index out of range")
+
+
+def unhashable(value: Any) -> PythonError:
+    """A JSON object or list used as a dict key or set member: `TypeError("unhashable type: 'X'")`."""
+    return PythonError("TypeError", f"unhashable type: '{type_name(value)}'")
+
+
+def invalid_int_literal(text: str) -> PythonError:
+    """`int(text)` on a string that is no integer: `ValueError("invalid literal for int() with base 10: '…'")`."""
+    return PythonError("ValueError", f"invalid literal for int() with base 10: {text!r}")
+
+
+def no_class_attribute(class_name: str, attribute: str) -> PythonError:
+    """`getattr(Model, name)` for a column that does not exist: `AttributeError("type object 'M' has no …")`."""
+    return PythonError("AttributeError", f"type object '{class_name}' has no attribute '{attribute}'")
+
+
 def key_error(key: str) -> PythonError:
     """`KeyError('key')`."""
     return PythonError("KeyError", key)
@@ -74,6 +94,26 @@ def key_error(key: str) -> PythonError:
 def no_item_assignment(value: Any) -> PythonError:
     """`value[key] = x` on a value that does not support it."""
     return PythonError("TypeError", f"'{type_name(value)}' object does not support item assignment")
+
+
+def multiple_values(function: str, argument: str) -> PythonError:
+    """`function(argument=…, **{argument: …})`: `TypeError("f() got multiple values for argument 'a'")`."""
+    return PythonError("TypeError", f"{function}() got multiple values for argument '{argument}'")
+
+
+def missing_positional(function: str, argument: str) -> PythonError:
+    """A call without a required positional argument (one missing, 3.10 wording without the qualified name)."""
+    return PythonError("TypeError", f"{function}() missing 1 required positional argument: '{argument}'")
+
+
+def not_string_or_bytes() -> PythonError:
+    """`re.search(pattern, value)` on a non-string value (3.10 wording; 3.11 appends the type)."""
+    return PythonError("TypeError", "expected string or bytes-like object")
+
+
+def unrecognized_field(key: str, data: object) -> PythonError:
+    """peewee's `Model.update(**data)` with a key that is not a column: the whole dict is printed."""
+    return PythonError("ValueError", f'Unrecognized field name: "{key}" in {data!r}.')
 
 
 def from_exception(exc: BaseException) -> PythonError:

@@ -7,7 +7,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from mockserver.core.errors import ArgumentError, DataError, PythonError
+from mockserver.core.errors import ArgumentError, DataError
+from mockserver.core.python_failures import not_iterable, unhashable
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -53,11 +54,11 @@ def check_duplicate_ids(ids: Any, kind: str) -> tuple[list[Any], list[str]]:
     elif isinstance(ids, str | list):
         items = list(ids)
     else:
-        raise PythonError("TypeError", f"'{_py_type_name(ids)}' object is not iterable")
+        raise not_iterable(ids)
     seen: dict[Any, int] = {}
     for item in items:
         if not isinstance(item, Hashable):
-            raise PythonError("TypeError", f"unhashable type: '{_py_type_name(item)}'")
+            raise unhashable(item)
         seen[item] = seen.get(item, 0) + 1
     messages = [f"Duplicate {kind} ids: {item}" for item, count in seen.items() if count > 1]
     return list(seen), messages
@@ -79,8 +80,3 @@ def partial_result(errors: list[str], duplicates: list[str], success: int) -> di
             return {"errors": duplicates, "success_count": success}
         raise DataError(";".join(duplicates))
     return None
-
-
-def _py_type_name(value: Any) -> str:
-    """Python's type name for a JSON value (`NoneType`, `int`, `float`, `bool`, `dict`, `list`, `str`)."""
-    return type(value).__name__

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mockserver.core.errors import AuthError, DataError, HttpStatusError, LoginRequired, PythonError
+from mockserver.core.errors import AuthError, DataError, HttpStatusError, LoginRequired
+from mockserver.core.python_failures import index_out_of_range, no_attribute
 from mockserver.state.backend import ApiToken, Backends, TenantBackend
 
 
@@ -23,10 +24,10 @@ class Identity:
 def _split_or_crash(header: str | None) -> str:
     """Legacy/Dify style: `header.split()[1]` with the crashes Python gives for bad input."""
     if header is None:
-        raise PythonError("AttributeError", "'NoneType' object has no attribute 'split'")
+        raise no_attribute(None, "split")
     parts = header.split()
     if len(parts) < 2:
-        raise PythonError("IndexError", "list index out of range")
+        raise index_out_of_range()
     return parts[1]
 
 
@@ -61,7 +62,7 @@ def dify_api_key(backends: Backends, header: str | None) -> Identity:
 def beta_token(backends: Backends, header: str | None) -> Identity:
     """Embedded chatbot/agentbot secret: exactly two words, messages ending in a stray quote."""
     if header is None:
-        raise PythonError("AttributeError", "'NoneType' object has no attribute 'split'")
+        raise no_attribute(None, "split")
     parts = header.split()
     if len(parts) != 2:
         raise DataError('Authorization is not valid!"')

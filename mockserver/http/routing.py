@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Iterable, Mapping
 from functools import reduce
-from typing import Any
+from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -63,7 +63,7 @@ class Dispatcher:
 
             return step
 
-        chain: Next = reduce(wrap, reversed(self.interceptors), innermost)
+        chain: Next = reduce(wrap, reversed(self.interceptors), cast(Next, innermost))
         return await chain(ctx)
 
 

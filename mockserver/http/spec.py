@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from mockserver.paths import openapi_dir
 
 SPEC_FILES = ("ragflow.yaml", "legacy.yaml", "accounts.yaml", "admin.yaml")
@@ -32,17 +34,10 @@ class Operation:
     tags: tuple[str, ...]
     document: str
 
-    @property
-    def starlette_path(self) -> str:
-        """The path in Starlette syntax (identical placeholders, `{name}`)."""
-        return self.path
-
 
 @functools.cache
 def load_document(path: Path) -> dict[str, Any]:
     """Parse one YAML document (cached per path)."""
-    import yaml
-
     loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
     with path.open("rb") as fh:
         data = yaml.load(fh, Loader=loader)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mockserver.core.clock import Clock, RealClock, VirtualClock
 from mockserver.core.ids import IdFactory
+from mockserver.core.lifecycle import Progression, parse_progression
 from mockserver.core.search import SearchIndex
 from mockserver.families.accounts.models import AccountStore
 from mockserver.families.accounts.profile import TenantProfile
@@ -73,6 +75,7 @@ class TenantBackend:
         self.agents: AgentStore = AgentStore(self)
         self.agent_sessions: AgentSessionStore = AgentSessionStore(self)
         self.profile: TenantProfile = TenantProfile(self)
+        self.documents.default_progression = backends.default_progression
 
     def dataset_dependents(self) -> list[DatasetDependent]:
         """The stores holding per-dataset data, in the order a dataset's deletion reaches them."""
@@ -84,21 +87,35 @@ class TenantBackend:
 
 
 class Backends:
-    """The root of all state for one app: tenants, API tokens, clock and id factory."""
+    """The root of all state for one app: tenants, API tokens, clock and id factory.
 
-    def __init__(self, settings: Settings) -> None:
+    `Backends(settings)` is a fresh start with a tenant per configured key; a snapshot restore passes the
+    `clock` and `ids` it resumes and `provision=False`, then adds its tenants and `restore_tokens`.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        ids: IdFactory | None = None,
+        provision: bool = True,
+    ) -> None:
         self.settings = settings
-        self.clock: Clock = (
-            VirtualClock(zone=settings.timezone) if settings.virtual_clock else RealClock(settings.timezone)
-        )
-        self.ids = IdFactory(settings.id_seed)
+        if clock is None:
+            clock = VirtualClock(zone=settings.timezone) if settings.virtual_clock else RealClock(settings.timezone)
+        self.clock: Clock = clock
+        self.ids = IdFactory(settings.id_seed) if ids is None else ids
+        self.default_progression: Progression = parse_progression(settings.progression)
+        """How parsing advances in tenants without their own choice (`set_progression` changes it)."""
         self.lock = threading.RLock()
         self.tenants: dict[str, TenantBackend] = {}
         self._tokens: dict[str, ApiToken] = {}
         self._betas: dict[str, ApiToken] = {}
         self.accounts: AccountStore = AccountStore(self)
-        for key in settings.api_keys:
-            self.add_token(self.create_tenant(derived_id(key), name=key), key)
+        if provision:
+            for key in settings.api_keys:
+                self.add_token(self.create_tenant(derived_id(key), name=key), key)
 
     # -- tenants ---------------------------------------------------------------------------------
 
@@ -116,6 +133,14 @@ class Backends:
             fresh = TenantBackend(self, tenant.tenant_id, tenant.name)
             self.tenants[tenant.tenant_id] = fresh
         return fresh
+
+    def set_progression(self, progression: Progression, tenant: TenantBackend | None = None) -> None:
+        """setParseProgression: how parsing advances for one tenant, or for every tenant and those created later."""
+        with self.lock:
+            if tenant is None:
+                self.default_progression = progression
+            for target in [tenant] if tenant is not None else list(self.tenants.values()):
+                target.documents.default_progression = progression
 
     def drop_tenant(self, tenant_id: str) -> None:
         """Remove a tenant and every token that points at it."""
@@ -150,6 +175,18 @@ class Backends:
             self._tokens[row.token.lower()] = row
             self._betas[row.beta.lower()] = row
         return row
+
+    def restore_tokens(self, rows: Iterable[ApiToken]) -> None:
+        """Register token rows exactly as given (a snapshot restore keeps their secrets and dates)."""
+        with self.lock:
+            for row in rows:
+                self._tokens[row.token.lower()] = row
+                self._betas[row.beta.lower()] = row
+
+    def all_tokens(self) -> list[ApiToken]:
+        """Every token row, in registration order."""
+        with self.lock:
+            return list(self._tokens.values())
 
     def remove_token(self, token: str) -> bool:
         """Delete a key; it gets code 109 afterwards."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import email
 import email.policy
 import hashlib
@@ -178,8 +179,6 @@ def _json(data: bytes) -> Extracted:
 
 
 def _csv(data: bytes) -> Extracted:
-    import csv
-
     rows = [row for row in csv.reader(io.StringIO(decode_text(data))) if any(cell.strip() for cell in row)]
     return Extracted([Section(",".join(row) + "\n") for row in rows], rows=rows)
 

@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from starlette.responses import Response
 
 from mockserver.core import sse
 from mockserver.core.answer_text import pieces_of
-from mockserver.core.errors import DataError, HtmlServerError, PythonError, RagflowError
-from mockserver.core.python_failures import contains, gettable, python_semantics
+from mockserver.core.errors import DataError, RagflowError
+from mockserver.core.python_failures import (
+    contains,
+    gettable,
+    missing_positional,
+    multiple_values,
+    not_string_or_bytes,
+    python_semantics,
+)
 from mockserver.core.search import count_tokens
-from mockserver.families.chats.answers import AnswerSettings, engine_of
+from mockserver.families.chats.answers import Answer, AnswerSettings, engine_of
 from mockserver.families.chats.engine import ChatFailure, Turn, chat_events
+from mockserver.families.chats.errors import assertion_failed
+from mockserver.families.chats.models import Chat
+from mockserver.http.context import RequestContext
 from mockserver.http.envelope import result
 from mockserver.http.streaming import StreamFrame, StreamScript, stream_response
-
-if TYPE_CHECKING:
-    from starlette.responses import Response
-
-    from mockserver.families.chats.answers import Answer
-    from mockserver.families.chats.models import Chat
-    from mockserver.http.context import RequestContext
-    from mockserver.http.types import Handler
-    from mockserver.state.backend import TenantBackend
+from mockserver.http.types import Handler
+from mockserver.state.backend import TenantBackend
 
 ASK_TOP_N = 12
 ASK_SIMILARITY_THRESHOLD = 0.1
@@ -47,9 +52,9 @@ def bind_arguments(function: str, req: dict[str, Any], positional: tuple[str, ..
     """Python's argument binding of `function(*positional, question, …, **req)`: the TypeErrors it raises."""
     for key in req:
         if key in positional:
-            raise PythonError("TypeError", f"{function}() got multiple values for argument '{key}'")
+            raise multiple_values(function, key)
     if "question" not in req:
-        raise PythonError("TypeError", f"{function}() missing 1 required positional argument: 'question'")
+        raise missing_positional(function, "question")
 
 
 def opener_event(chat: Chat, session_id: str) -> bytes:
@@ -114,26 +119,19 @@ def _text(question: Any) -> str:
 
 # -- POST /api/v1/chats/{chat_id}/completions ---------------------------------------------------------
 async def create_chat_completion(ctx: RequestContext) -> Response:
-    """POST /api/v1/chats/{chat_id}/completions."""
+    """createChatCompletion: POST /api/v1/chats/{chat_id}/completions."""
     chat_id = ctx.path_param("chat_id")
     body = await ctx.json_forced()
     req = gettable(body if body else {"question": ""})
     if not req.get("session_id"):
         req["question"] = ""
     tenant = ctx.tenant
-    chat = tenant.chats.get(chat_id)
-    if chat is None:
-        raise DataError(f"You don't own the chat {chat_id}")
-    session_id = req.get("session_id")
-    session = tenant.sessions.get(session_id, chat.id) if session_id else None
-    if session_id and session is None:
-        raise DataError(f"You don't own the session {session_id}")
+    chat = tenant.chats.owned(chat_id, f"You don't own the chat {chat_id}")
+    session = tenant.sessions.continued(chat, req.get("session_id"))
     bind_arguments("completion", req, ("tenant_id", "chat_id"))
     stream = bool(req.get("stream", True))
     if "name" in req and not req["name"]:
-        if stream:
-            raise HtmlServerError("`name` can not be empty.")
-        raise PythonError("AssertionError", "`name` can not be empty.")
+        raise assertion_failed("`name` can not be empty.", stream=stream)
     kwargs = {k: v for k, v in req.items() if k not in ("question", "name", "session_id", "stream")}
     if session is None:
         created = tenant.sessions.create(
@@ -170,7 +168,7 @@ def find_dialog(ctx: RequestContext, dialog_id: str) -> tuple[TenantBackend, Cha
 
 
 async def create_chatbot_completion(ctx: RequestContext) -> Response:
-    """POST /api/v1/chatbots/{dialog_id}/completions (beta token; sessions are API4Conversation rows)."""
+    """createChatbotCompletion: POST /api/v1/chatbots/{dialog_id}/completions (beta token; API4Conversation rows)."""
     dialog_id = ctx.path_param("dialog_id")
     req = await ctx.json_forced()
     if not contains(req, "quote"):
@@ -179,12 +177,9 @@ async def create_chatbot_completion(ctx: RequestContext) -> Response:
     stream = bool(gettable(req).get("stream", True))
     bind_arguments("iframe_completion", req, ("dialog_id",))
 
-    def crash(message: str) -> RagflowError:
-        return HtmlServerError(message) if stream else PythonError("AssertionError", message)
-
     found = find_dialog(ctx, dialog_id)
     if found is None:
-        raise crash("Dialog not found")
+        raise assertion_failed("Dialog not found", stream=stream)
     tenant, chat = found
     store = tenant.agent_sessions
     kwargs = {k: v for k, v in req.items() if k not in ("question", "session_id", "stream")}
@@ -196,7 +191,7 @@ async def create_chatbot_completion(ctx: RequestContext) -> Response:
         return new_session_reply(ctx, opener_event(chat, created.id), stream, with_message=True)
     session = store.get(session_id) if isinstance(session_id, str) else None
     if session is None:
-        raise crash("Session not found!")
+        raise assertion_failed("Session not found!", stream=stream)
     turn = Turn.start(
         session.message or [],
         session.reference,
@@ -215,7 +210,7 @@ async def create_chatbot_completion(ctx: RequestContext) -> Response:
 
 # -- POST /api/v1/sessions/ask ---------------------------------------------------------------------------
 async def ask_datasets(ctx: RequestContext) -> Response:
-    """POST /api/v1/sessions/ask: a one-off answer over datasets, always streamed."""
+    """askDatasets: POST /api/v1/sessions/ask: a one-off answer over datasets, always streamed."""
     req = gettable(await ctx.json_forced())
     question = req.get("question")
     if not question:
@@ -236,7 +231,7 @@ async def ask_datasets(ctx: RequestContext) -> Response:
     settings = AnswerSettings(top_n=ASK_TOP_N, similarity_threshold=ASK_SIMILARITY_THRESHOLD)
     try:
         if not isinstance(question, str):
-            raise PythonError("TypeError", "expected string or bytes-like object")
+            raise not_string_or_bytes()
         answer = engine_of(ctx.state).answer(tenant, question, dataset_ids, settings)
     except RagflowError as err:
         return stream_response(ctx, StreamScript([StreamFrame(f) for f in tail(err.message)], error_frames=tail))

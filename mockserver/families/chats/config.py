@@ -5,15 +5,13 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from mockserver.core.catalog import is_catalog_embedding
-from mockserver.core.errors import DataError, PythonError
-from mockserver.core.python_failures import contains, item, iterate, type_name
-
-if TYPE_CHECKING:
-    from mockserver.core.clock import Clock
-    from mockserver.state.backend import TenantBackend
+from mockserver.core.clock import Clock
+from mockserver.core.errors import DataError
+from mockserver.core.python_failures import item, iterate, no_attribute, unrecognized_field
+from mockserver.core.tenancy import TenantContext
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are an intelligent assistant. Please summarize the content of the knowledge base to answer the question. "
@@ -83,6 +81,15 @@ CHAT_COLUMNS = (
     "update_date",
 )
 """The Dialog table's columns, in declaration order."""
+WRITABLE = frozenset(CHAT_COLUMNS) - {"id", "tenant_id", "create_time", "create_date", "update_time", "update_date"}
+"""Columns a request may write (ids and timestamps are the emulator's; see docs/quirks.md)."""
+
+
+class ModelTenant(TenantContext, Protocol):
+    """What the model checks read of a tenant: its default models, configured models and reranker."""
+
+    rerank_id: str
+    """The tenant's default rerank model ("" for none)."""
 
 
 def varchar(value: Any) -> Any:
@@ -100,30 +107,10 @@ def check_update_fields(req: dict[str, Any], columns: Iterable[str], clock: Cloc
     known = set(columns)
     for key in data:
         if key not in known:
-            raise PythonError("ValueError", f'Unrecognized field name: "{key}" in {data!r}.')
+            raise unrecognized_field(key, data)
 
 
-# -- prompt mapping -------------------------------------------------------------------------------------
-def split_prompt(req: dict[str, Any]) -> None:
-    """Rename a request's `prompt` keys to internal names and move column keys out (create and update)."""
-    prompt = req.get("prompt")
-    if not prompt:
-        return
-    if not isinstance(prompt, dict):
-        for api_name in INTERNAL_NAMES:
-            if contains(prompt, api_name):
-                raise PythonError("AttributeError", f"'{type_name(prompt)}' object has no attribute 'pop'")
-        req["prompt_config"] = req.pop("prompt")
-        return
-    for api_name, internal in INTERNAL_NAMES.items():
-        if api_name in prompt:
-            prompt[internal] = prompt.pop(api_name)
-    for column in PROMPT_COLUMNS:
-        if column in prompt:
-            req[column] = prompt.pop(column)
-    req["prompt_config"] = req.pop("prompt")
-
-
+# -- prompt config -------------------------------------------------------------------------------------
 def fill_prompt_defaults(config: dict[str, Any]) -> None:
     """Apply the create defaults: absent keys (and a falsy `system`) get the server's values."""
     for key, default in PROMPT_DEFAULTS.items():
@@ -139,7 +126,7 @@ def check_parameters(config: dict[str, Any]) -> None:
         key = item(parameter, "key")
         system = item(config, "system")
         if not isinstance(system, str):
-            raise PythonError("AttributeError", f"'{type_name(system)}' object has no attribute 'find'")
+            raise no_attribute(system, "find")
         if "{" + str(key) + "}" not in system:
             raise DataError(f"Parameter '{key}' is not used")
 
@@ -176,7 +163,7 @@ def _names(model_ids: Iterable[str]) -> set[str]:
     return found
 
 
-def chat_model_exists(tenant: TenantBackend, model_name: Any) -> bool:
+def chat_model_exists(tenant: ModelTenant, model_name: Any) -> bool:
     """Whether `model_name` is one of the tenant's chat models (`None` matches any, as the server's query does)."""
     if model_name is None:
         return True
@@ -186,7 +173,7 @@ def chat_model_exists(tenant: TenantBackend, model_name: Any) -> bool:
     return model_name in _names({tenant.llm_id, *configured})
 
 
-def rerank_model_exists(tenant: TenantBackend, rerank_id: Any) -> bool:
+def rerank_model_exists(tenant: ModelTenant, rerank_id: Any) -> bool:
     """Built-in rerankers, or a rerank model configured for the tenant."""
     if rerank_id in BUILTIN_RERANKERS:
         return True

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockserver.core.answer_text import pieces_of
-from mockserver.core.errors import PythonError, RagflowError
+from mockserver.core.errors import RagflowError
+from mockserver.core.python_failures import from_exception, key_error, no_attribute
 from mockserver.core.search import count_tokens
 from mockserver.families.chats.answers import Answer, AnswerEngine, AnswerSettings
-
-if TYPE_CHECKING:
-    from mockserver.families.chats.models import Chat
-    from mockserver.state.backend import TenantBackend
+from mockserver.families.chats.errors import ChatFailure as ChatFailure
+from mockserver.families.chats.models import Chat
+from mockserver.state.backend import TenantBackend
 
 EMISSION_TOKENS = 16
 """The server emits an intermediate event once at least this many new tokens have accumulated."""
@@ -31,11 +31,6 @@ _TIMINGS = (
     "Retrieval",
     "Generate answer",
 )
-
-
-class ChatFailure(PythonError):
-    """An exception raised inside the server's generator: an error frame (its `detail`) when streaming, the
-    code-100 reply otherwise."""
 
 
 @dataclass
@@ -107,7 +102,8 @@ def is_solo(chat: Chat) -> bool:
 def chat_events(
     tenant: TenantBackend, chat: Chat, question: str, kwargs: dict[str, Any], engine: AnswerEngine, *, stream: bool
 ) -> tuple[list[ChatEvent], Answer | None]:
-    """The answer objects the server's `chat()` yields for `question`; raises `ChatFailure` like it raises."""
+    """The answer objects the server's `chat()` yields for `question` (createChatCompletion, createChatbotCompletion,
+    createOpenaiChatCompletion and the legacy completions); raises `ChatFailure` where it raises."""
     config = chat.prompt_config
     now = tenant.clock.now()
     settings = _settings(chat, kwargs, use_knowledge=True)
@@ -121,7 +117,7 @@ def chat_events(
     document_ids: tuple[str, ...] = ()
     if "doc_ids" in kwargs:
         if not isinstance(kwargs["doc_ids"], str):
-            raise ChatFailure("AttributeError", f"'{type(kwargs['doc_ids']).__name__}' object has no attribute 'split'")
+            raise ChatFailure.of(no_attribute(kwargs["doc_ids"], "split"))
         document_ids = tuple(kwargs["doc_ids"].split(","))
     parameters = config.get("parameters") or []
     variables = dict(kwargs)
@@ -130,7 +126,7 @@ def chat_events(
         if key == "knowledge":
             continue
         if key not in kwargs and not parameter.get("optional"):
-            raise ChatFailure("KeyError", f"Miss parameter: {key}")
+            raise ChatFailure.of(key_error(f"Miss parameter: {key}"))
         if key not in kwargs:
             variables[str(key)] = " "
     use_knowledge = any(isinstance(p, dict) and p.get("key") == "knowledge" for p in parameters)
@@ -207,7 +203,7 @@ def _system_prompt(system: Any, variables: dict[str, Any], answer: Answer) -> st
     try:
         return str(system).format(**{**variables, "knowledge": knowledge})
     except (KeyError, IndexError, ValueError) as exc:
-        raise ChatFailure(type(exc).__name__, str(exc.args[0]) if exc.args else "") from None
+        raise ChatFailure.of(from_exception(exc)) from None
 
 
 def debug_prompt(system: str, question: str, answer_text: str) -> str:

@@ -2,74 +2,48 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from starlette.responses import Response
 
-from mockserver.core.errors import DataError
-from mockserver.core.pagination import collation_key, loose_desc, python_int
-from mockserver.core.python_failures import gettable, key_error
+from mockserver.core.python_failures import key_error
+from mockserver.families.chats.schemas import (
+    ABSENT,
+    parse_chat_create,
+    parse_chat_query,
+    parse_chat_update,
+    parse_ids,
+)
+from mockserver.http.context import RequestContext
 from mockserver.http.envelope import result
-
-if TYPE_CHECKING:
-    from starlette.responses import Response
-
-    from mockserver.http.context import RequestContext
-    from mockserver.http.types import Handler
-
-from mockserver.families.chats.models import Chat, ChatStore
+from mockserver.http.types import Handler
 
 
 async def create_chat(ctx: RequestContext) -> Response:
-    """POST /api/v1/chats."""
-    body = await ctx.json_forced()
-    chat = ctx.tenant.chats.create(body)
-    data = chat.to_api()
-    if "dataset_ids" not in body:
+    """createChat: POST /api/v1/chats (echoes `dataset_ids`; without them the chat is saved, then KeyError)."""
+    request = parse_chat_create(await ctx.json_forced())
+    data = ctx.tenant.chats.create(request).to_api()
+    if request.echoed_dataset_ids is ABSENT:
         raise key_error("dataset_ids")
-    data["dataset_ids"] = body["dataset_ids"]
+    data["dataset_ids"] = request.echoed_dataset_ids
     return result(data)
 
 
 async def update_chat(ctx: RequestContext) -> Response:
-    """PUT /api/v1/chats/{chat_id}."""
-    chat_id = ctx.path_param("chat_id")
-    if ctx.tenant.chats.get(chat_id) is None:
-        raise DataError("You do not own the chat")
-    ctx.tenant.chats.update(chat_id, await ctx.json_forced())
+    """updateChat: PUT /api/v1/chats/{chat_id} (ownership is checked before the body is read)."""
+    store = ctx.tenant.chats
+    chat = store.to_update(ctx.path_param("chat_id"))
+    store.update(chat, parse_chat_update(await ctx.json_forced()))
     return result()
 
 
 async def list_chats(ctx: RequestContext) -> Response:
-    """GET /api/v1/chats."""
+    """listChats: GET /api/v1/chats."""
     store = ctx.tenant.chats
-    query = ctx.query
-    chat_id, name = query.get("id"), query.get("name")
-    if chat_id or name:
-        matches = [
-            c
-            for c in store.valid()
-            if (not chat_id or c.id.lower() == chat_id.lower())
-            and (not name or collation_key(c.name) == collation_key(name))
-        ]
-        if not matches:
-            raise DataError("The chat doesn't exist")
-    page = python_int(query.get("page"), 1)
-    page_size = python_int(query.get("page_size"), 30)
-    found = store.listing(
-        chat_id=chat_id,
-        name=name,
-        page=page,
-        page_size=page_size,
-        orderby=query.get("orderby", "create_time"),
-        desc=loose_desc(query.get("desc")),
-    )
-    return result([c.to_list_item(store.datasets_of(c)) for c in found])
+    return result([c.to_list_item(store.datasets_of(c)) for c in store.listing(parse_chat_query(ctx.query))])
 
 
 async def delete_chats(ctx: RequestContext) -> Response:
-    """DELETE /api/v1/chats."""
-    body = await ctx.json_forced()
-    ids = gettable(body).get("ids") if body else None
-    return result(ctx.tenant.chats.delete(ids))
+    """deleteChats: DELETE /api/v1/chats."""
+    return result(ctx.tenant.chats.delete(parse_ids(await ctx.json_forced())))
 
 
 HANDLERS: dict[str, Handler] = {
@@ -78,5 +52,3 @@ HANDLERS: dict[str, Handler] = {
     "listChats": list_chats,
     "deleteChats": delete_chats,
 }
-
-__all__ = ["HANDLERS", "Chat", "ChatStore"]

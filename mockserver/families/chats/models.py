@@ -1,19 +1,21 @@
-"""Chat assistants: the `Chat` (Dialog) record, `ChatStore` rules, and the four `/api/v1/chats` handlers."""
+"""Chat assistants: the `Chat` (Dialog) record and `ChatStore`, the rules of creating, updating, listing, deleting."""
 
 from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from mockserver.core.bulk import bulk_delete
 from mockserver.core.catalog import split_model_id
-from mockserver.core.errors import DataError, MySQLError, PythonError, RagflowError
+from mockserver.core.errors import DataError, MySQLError, RagflowError, RetCode
 from mockserver.core.pagination import collation_key, mysql_page, order_records
-from mockserver.core.python_failures import contains, gettable, iterate, python_semantics
-from mockserver.core.validation import check_duplicate_ids, partial_result
+from mockserver.core.python_failures import iterate, no_attribute, python_semantics
 from mockserver.families.chats.config import (
     CHAT_COLUMNS,
     DEFAULT_LLM_SETTING,
+    WRITABLE,
+    ModelTenant,
     api_llm,
     api_prompt,
     chat_model_exists,
@@ -21,21 +23,21 @@ from mockserver.families.chats.config import (
     check_update_fields,
     fill_prompt_defaults,
     rerank_model_exists,
-    split_prompt,
     varchar,
 )
-from mockserver.http.envelope import RetCode
-
-if TYPE_CHECKING:
-    from mockserver.families.datasets.models import Dataset
-    from mockserver.state.backend import TenantBackend
+from mockserver.families.chats.schemas import ABSENT, ChatCreate, ChatQuery, ChatUpdate, Stage
+from mockserver.families.datasets.models import Dataset, DatasetStore
 
 _INT_COLUMNS = ("top_n", "top_k")
 _FLOAT_COLUMNS = ("similarity_threshold", "vector_similarity_weight")
 _NOT_NULL_TEXT = ("name", "llm_id", "prompt_type", "do_refer", "rerank_id")
 _NULLABLE_TEXT = ("description", "icon", "language", "status")
-_WRITABLE = frozenset(CHAT_COLUMNS) - {"id", "tenant_id", "create_time", "create_date", "update_time", "update_date"}
-"""Columns a request may write (ids and timestamps are the emulator's; see docs/quirks.md)."""
+
+
+class ChatTenant(ModelTenant, Protocol):
+    """What `ChatStore` uses of its tenant: the model defaults and the datasets a chat draws on."""
+
+    datasets: DatasetStore
 
 
 @dataclass
@@ -119,7 +121,7 @@ def _column_value(column: str, value: Any) -> Any:
 class ChatStore:
     """A tenant's chat assistants (soft-deleted ones stay with status "0") and the rules of managing them."""
 
-    def __init__(self, tenant: TenantBackend) -> None:
+    def __init__(self, tenant: ChatTenant) -> None:
         self.tenant = tenant
         self.items: dict[str, Chat] = {}
 
@@ -130,6 +132,17 @@ class ChatStore:
             return None
         found = self.items.get(chat_id) or self.items.get(chat_id.lower())
         return found if found is not None and found.status == "1" else None
+
+    def owned(self, chat_id: Any, miss: str) -> Chat:
+        """The tenant's valid chat with this id, or `DataError(miss)` (each operation words the miss its own way)."""
+        chat = self.get(chat_id)
+        if chat is None:
+            raise DataError(miss)
+        return chat
+
+    def to_update(self, chat_id: str) -> Chat:
+        """updateChat: the chat to update (checked before the body is read), or 102 "You do not own the chat"."""
+        return self.owned(chat_id, "You do not own the chat")
 
     def valid(self) -> list[Chat]:
         """The tenant's valid chats, in creation order."""
@@ -147,7 +160,7 @@ class ChatStore:
 
     # -- rules -----------------------------------------------------------------------------------
     def check_datasets(self, ids: list[Any], *, at_least_one: bool) -> None:
-        """Ownership, parsed content and one embedding model (`at_least_one`: update's exactly-one rule)."""
+        """createChat, updateChat: ownership, parsed content, one embedding model (`at_least_one`: update's rule)."""
         for kb_id in ids:
             dataset = self.tenant.datasets.get(kb_id) if isinstance(kb_id, str) else None
             if dataset is None:
@@ -158,53 +171,37 @@ class ChatStore:
         if len(models) > 1 or (at_least_one and len(models) != 1):
             raise RagflowError('Datasets use different embedding models."', code=RetCode.AUTHENTICATION_ERROR)
 
-    def _apply_llm(self, req: dict[str, Any]) -> None:
-        llm = req.get("llm")
-        if not llm:
-            return
-        if contains(llm, "model_name"):
-            with python_semantics():
-                req["llm_id"] = llm.pop("model_name")
-            if not chat_model_exists(self.tenant, req["llm_id"]):
-                raise DataError(f"`model_name` {req['llm_id']} doesn't exist")
-        req["llm_setting"] = req.pop("llm")
-        if not isinstance(req["llm_setting"], dict):
-            with python_semantics():
-                {}.update(req["llm_setting"])
+    def _check_model(self, model_name: Any) -> None:
+        if model_name is not ABSENT and not chat_model_exists(self.tenant, model_name):
+            raise DataError(f"`model_name` {model_name} doesn't exist")
 
-    def _check_rerank(self, req: dict[str, Any]) -> None:
-        if req.get("rerank_id") and not rerank_model_exists(self.tenant, req["rerank_id"]):
-            raise DataError(f"`rerank_model` {req['rerank_id']} doesn't exist")
+    def _check_rerank(self, rerank_id: Any) -> None:
+        if rerank_id and not rerank_model_exists(self.tenant, rerank_id):
+            raise DataError(f"`rerank_model` {rerank_id} doesn't exist")
 
-    def create(self, body: Any) -> Chat:
-        """Create a chat from a raw request body, in the server's order of checks."""
-        req = gettable(body)
-        ids = [i for i in iterate(req.get("dataset_ids", [])) if i]
-        self.check_datasets(ids, at_least_one=False)
-        req["kb_ids"] = ids
-        self._apply_llm(req)
-        split_prompt(req)
-        req["description"] = req.get("description", "A helpful Assistant")
-        req["icon"] = req.get("avatar", "")
-        req["top_n"] = req.get("top_n", 6)
-        req["top_k"] = req.get("top_k", 1024)
-        req["rerank_id"] = req.get("rerank_id", "")
-        self._check_rerank(req)
-        if not req.get("llm_id"):
-            req["llm_id"] = self.tenant.llm_id
-        if not req.get("name"):
+    def create(self, request: ChatCreate) -> Chat:
+        """createChat: create a chat from a parsed body, in the server's order of checks."""
+        self.check_datasets(request.dataset_ids, at_least_one=False)
+        request.crash.reach(Stage.MODEL)
+        self._check_model(request.model_name)
+        request.crash.reach(Stage.SETTINGS)
+        columns = dict(request.columns)
+        self._check_rerank(columns.get("rerank_id"))
+        if not columns.get("llm_id"):
+            columns["llm_id"] = self.tenant.llm_id
+        if not columns.get("name"):
             raise DataError("`name` is required.")
-        if self.by_name(req["name"]) is not None:
+        if self.by_name(columns["name"]) is not None:
             raise DataError("Duplicated chat name in creating chat.")
-        if req.get("tenant_id"):
+        if request.tenant_id:
             raise DataError("`tenant_id` must not be provided.")
-        config = req.setdefault("prompt_config", {})
+        config = columns.setdefault("prompt_config", {})
         if not isinstance(config, dict):
-            raise PythonError("AttributeError", f"'{type(config).__name__}' object has no attribute 'get'")
+            raise no_attribute(config, "get")
+        columns["prompt_config"] = config = copy.deepcopy(config)
         fill_prompt_defaults(config)
         check_parameters(config)
-        values = {k: _column_value(k, v) for k, v in req.items() if k in _WRITABLE}
-        return self.insert(**values)
+        return self.insert(**{k: _column_value(k, v) for k, v in columns.items()})
 
     def insert(self, **values: Any) -> Chat:
         """Insert a chat row without request validation (seeding, tests)."""
@@ -224,84 +221,63 @@ class ChatStore:
         self.items[chat.id] = chat
         return chat
 
-    def update(self, chat_id: str, body: Any) -> None:
-        """Apply an update body, in the server's order of checks."""
-        chat = self.get(chat_id)
-        if chat is None:
-            raise DataError("You do not own the chat")
-        req = gettable(body)
-        ids = req.get("dataset_ids")
-        if "show_quotation" in req:
-            req["do_refer"] = req.pop("show_quotation")
-        if ids is not None:
-            ids = iterate(ids)
-            self.check_datasets(ids, at_least_one=True)
-            req["kb_ids"] = ids
-        self._apply_llm(req)
-        split_prompt(req)
-        self._check_rerank(req)
-        if "name" in req:
-            if not req.get("name"):
+    def update(self, chat: Chat, request: ChatUpdate) -> None:
+        """updateChat: apply a parsed body to an owned chat (`to_update`), in the server's order of checks."""
+        if request.dataset_ids is not None:
+            self.check_datasets(request.dataset_ids, at_least_one=True)
+        request.crash.reach(Stage.MODEL)
+        self._check_model(request.model_name)
+        request.crash.reach(Stage.SETTINGS)
+        self._check_rerank(request.rerank_id)
+        if request.name is not ABSENT:
+            if not request.name:
                 raise DataError("`name` cannot be empty.")
             with python_semantics():
-                renamed = req["name"].lower() != chat.name.lower()
-            if renamed and self.by_name(req["name"]) is not None:
+                renamed = request.name.lower() != chat.name.lower()
+            if renamed and self.by_name(request.name) is not None:
                 raise DataError("Duplicated chat name in updating chat.")
         config = copy.deepcopy(chat.prompt_config)
-        if "prompt_config" in req:
+        if request.prompt_config is not ABSENT:
             with python_semantics():
-                config.update(req["prompt_config"])
+                config.update(request.prompt_config)
             check_parameters(config)
         setting = copy.deepcopy(chat.llm_setting)
-        if "llm_setting" in req:
+        if request.llm_setting is not ABSENT:
             with python_semantics():
-                setting.update(req["llm_setting"])
-        req["prompt_config"] = config
-        req["llm_setting"] = setting
-        if "avatar" in req:
-            req["icon"] = req.pop("avatar")
-        req.pop("dataset_ids", None)
-        self._write(chat, req)
+                setting.update(request.llm_setting)
+        self._write(chat, {**request.fields, "prompt_config": config, "llm_setting": setting})
 
     def _write(self, chat: Chat, req: dict[str, Any]) -> None:
         """peewee's `update(**req)`: an unknown key fails with the whole update dict in the message."""
         clock = self.tenant.clock
         check_update_fields(req, CHAT_COLUMNS, clock)
-        values = {k: _column_value(k, v) for k, v in req.items() if k in _WRITABLE}
+        values = {k: _column_value(k, v) for k, v in req.items() if k in WRITABLE}
         for key, value in values.items():
             setattr(chat, key, value)
         clock.touch(chat)
 
-    def listing(
-        self, *, chat_id: str | None, name: str | None, page: int, page_size: int, orderby: str, desc: bool
-    ) -> list[Chat]:
-        """Valid chats filtered by id/name, ordered and paged."""
+    def listing(self, query: ChatQuery) -> list[Chat]:
+        """listChats: valid chats filtered by id/name (102 when a filter matches none), ordered and paged."""
         matches = self.valid()
-        if chat_id:
-            matches = [c for c in matches if c.id.lower() == chat_id.lower()]
-        if name:
-            key = collation_key(name)
+        if query.chat_id:
+            wanted = query.chat_id.lower()
+            matches = [c for c in matches if c.id.lower() == wanted]
+        if query.name:
+            key = collation_key(query.name)
             matches = [c for c in matches if collation_key(c.name) == key]
-        ordered = order_records(matches, orderby, desc, "Dialog", Chat.columns, CHAT_COLUMNS)
-        return mysql_page(ordered, page, page_size)
+        if (query.chat_id or query.name) and not matches:
+            raise DataError("The chat doesn't exist")
+        paging = query.paging
+        paging.crash.reach(Stage.PAGING)
+        ordered = order_records(matches, paging.orderby, paging.desc, "Dialog", Chat.columns, CHAT_COLUMNS)
+        return mysql_page(ordered, paging.page, paging.page_size)
 
     def delete(self, ids: Any) -> dict[str, Any] | None:
-        """Soft-delete the given chats (all valid ones when `ids` is falsy); partial results as data."""
-        if not ids:
-            targets: list[Any] = [c.id for c in self.valid()]
-            duplicates: list[str] = []
-        else:
-            targets, duplicates = check_duplicate_ids(ids, "assistant")
-        errors: list[str] = []
-        success = 0
-        for target in targets:
-            chat = self.get(target)
-            if chat is None:
-                errors.append(f"Assistant({target}) not found.")
-                continue
+        """deleteChats: soft-delete the given chats (all valid ones when `ids` is falsy); partial results as data."""
+
+        def remove(chat: Chat) -> None:
             chat.status = "0"
-            success += 1
-        return partial_result(errors, duplicates, success)
 
-
-# -- HTTP half -----------------------------------------------------------------------------------
+        return bulk_delete(
+            ids, "assistant", lambda: [c.id for c in self.valid()], self.get, remove, "Assistant({}) not found.".format
+        )

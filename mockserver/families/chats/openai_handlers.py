@@ -5,22 +5,20 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from starlette.responses import Response
 
 from mockserver.core import sse
 from mockserver.core.errors import DataError
 from mockserver.core.python_failures import gettable, item, python_semantics
 from mockserver.families.chats.answers import engine_of
 from mockserver.families.chats.engine import ChatFailure, chat_events
+from mockserver.http.context import RequestContext
 from mockserver.http.envelope import EnvelopeResponse
 from mockserver.http.request_args import require_arguments
 from mockserver.http.streaming import StreamFrame, StreamScript, stream_response
-
-if TYPE_CHECKING:
-    from starlette.responses import Response
-
-    from mockserver.http.context import RequestContext
-    from mockserver.http.types import Handler
+from mockserver.http.types import Handler
 
 _THINK_RE = re.compile(r"<think>(.*?)</think>", re.DOTALL)
 
@@ -124,7 +122,7 @@ def history_of(messages: list[Any]) -> list[Any]:
 
 
 async def create_openai_chat_completion(ctx: RequestContext) -> Response:
-    """POST /api/v1/chats_openai/{chat_id}/chat/completions (the guard runs before the API-key check)."""
+    """createOpenaiChatCompletion: POST /api/v1/chats_openai/{chat_id}/chat/completions (guard before API key)."""
     chat_id = ctx.path_param("chat_id")
     await require_arguments(ctx, "model", "messages")
     ctx.authenticate()
@@ -141,9 +139,7 @@ async def create_openai_chat_completion(ctx: RequestContext) -> Response:
         reasoning_tokens = sum(len(item(m, "content")) for m in messages)
         prompt_tokens = len(prompt)
     tenant = ctx.tenant
-    chat = tenant.chats.get(chat_id)
-    if chat is None:
-        raise DataError(f"You don't own the chat {chat_id}")
+    chat = tenant.chats.owned(chat_id, f"You don't own the chat {chat_id}")
     completion_id = f"chatcmpl-{chat_id}"
     created = int(tenant.clock.now())
     question = prompt if isinstance(prompt, str) else str(prompt)

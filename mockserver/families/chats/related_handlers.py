@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from starlette.responses import Response
 
 from mockserver.core.errors import DataError
 from mockserver.core.python_failures import gettable
 from mockserver.core.search import STOPWORDS, tokenize
+from mockserver.http.context import RequestContext
 from mockserver.http.envelope import json_result, result
 from mockserver.http.request_args import require_arguments
-
-if TYPE_CHECKING:
-    from starlette.responses import Response
-
-    from mockserver.http.context import RequestContext
-    from mockserver.http.types import Handler
+from mockserver.http.types import Handler
 
 QUESTION_TEMPLATES = (
     "What is {topic}?",
@@ -54,14 +52,14 @@ def related(question: Any, templates: tuple[str, ...]) -> list[str]:
 
 
 async def generate_related_questions(ctx: RequestContext) -> Response:
-    """POST /v1/conversation/related_questions (login token; `question` must be present)."""
+    """generateRelatedQuestions: POST /v1/conversation/related_questions (login token; `question` present)."""
     body = await require_arguments(ctx, "question")
     question = gettable(body).get("question")
     return json_result(data=related(question, QUESTION_TEMPLATES))
 
 
 async def generate_session_related_questions(ctx: RequestContext) -> Response:
-    """POST /api/v1/sessions/related_questions (API key; `question` must be truthy)."""
+    """generateSessionRelatedQuestions: POST /api/v1/sessions/related_questions (API key; `question` truthy)."""
     req = gettable(await ctx.json_forced())
     question = req.get("question")
     if not question:

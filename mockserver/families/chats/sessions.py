@@ -1,20 +1,19 @@
-"""Chat sessions: the `Conversation` record, `SessionStore` rules and the `/api/v1/chats/{id}/sessions` handlers."""
+"""Chat sessions: the `Conversation` record and `SessionStore`, the rules behind `/api/v1/chats/{id}/sessions`."""
 
 from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from mockserver.core.errors import DataError, PythonError
-from mockserver.core.pagination import loose_desc, mysql_page, order_records, python_int
+from mockserver.core.bulk import bulk_delete
+from mockserver.core.errors import DataError
+from mockserver.core.pagination import mysql_page, order_records
 from mockserver.core.python_failures import python_semantics
-from mockserver.core.validation import check_duplicate_ids, partial_result
+from mockserver.core.tenancy import TenantContext
 from mockserver.families.chats.config import check_update_fields, varchar
-
-if TYPE_CHECKING:
-    from mockserver.families.chats.models import Chat
-    from mockserver.state.backend import TenantBackend
+from mockserver.families.chats.models import Chat, ChatStore
+from mockserver.families.chats.schemas import ABSENT, SessionCreate, SessionQuery, SessionUpdate, Stage
 
 CONVERSATION_COLUMNS = (
     "id",
@@ -40,6 +39,12 @@ _REFERENCE_FIELDS = (
     ("positions", "positions", "position_int"),
 )
 """List-view chunk key ← (internal name, API name) the value is read from."""
+
+
+class SessionTenant(TenantContext, Protocol):
+    """What `SessionStore` uses of its tenant: the chats the sessions belong to."""
+
+    chats: ChatStore
 
 
 @dataclass
@@ -86,9 +91,9 @@ class Conversation:
             for message in messages[1:]:
                 if message.get("role") == "user":
                     continue
-                if entry >= len(self.reference):
-                    raise PythonError("IndexError", "list index out of range")
-                message["reference"] = reduced_chunks(self.reference[entry])
+                with python_semantics():
+                    stored = self.reference[entry]
+                message["reference"] = reduced_chunks(stored)
                 entry += 1
         return item
 
@@ -107,7 +112,7 @@ def reduced_chunks(reference: Any) -> list[dict[str, Any]]:
 class SessionStore:
     """A tenant's chat sessions (hard-deleted; they survive the deletion of their chat)."""
 
-    def __init__(self, tenant: TenantBackend) -> None:
+    def __init__(self, tenant: SessionTenant) -> None:
         self.tenant = tenant
         self.items: dict[str, Conversation] = {}
 
@@ -146,64 +151,74 @@ class SessionStore:
         self.items[session.id] = session
         return session
 
+    def open(self, chat_id: str, request: SessionCreate) -> Conversation:
+        """createChatSession: a new session of an owned chat; its name must not be empty."""
+        chat = self.tenant.chats.owned(chat_id, "You do not own the assistant.")
+        if not request.name:
+            raise DataError("`name` can not be empty.")
+        return self.create(chat, request.name, request.user_id)
+
+    def continued(self, chat: Chat, session_id: Any) -> Conversation | None:
+        """createChatCompletion: the session a question continues (None when none is named, a new one opens)."""
+        if not session_id:
+            return None
+        session = self.get(session_id, chat.id)
+        if session is None:
+            raise DataError(f"You don't own the session {session_id}")
+        return session
+
     def touch(self, session: Conversation) -> None:
         """Move `update_time/update_date` to now (every save does)."""
         self.tenant.clock.touch(session)
 
-    def update(self, chat_id: str, session_id: str, body: Any) -> None:
-        """Apply an update body in the server's order of checks."""
-        if body is None:
-            raise PythonError("TypeError", "'NoneType' object does not support item assignment")
-        with python_semantics():
-            body["dialog_id"] = chat_id
+    def update(self, chat_id: str, session_id: str, request: SessionUpdate) -> None:
+        """updateChatSession: rename a session or change its user id, in the server's order of checks."""
         session = self.get(session_id, chat_id)
         if session is None:
             raise DataError("Session does not exist")
-        if self.tenant.chats.get(chat_id) is None:
-            raise DataError("You do not own the session")
-        if "message" in body or "messages" in body:
+        self.tenant.chats.owned(chat_id, "You do not own the session")
+        if request.changes_messages:
             raise DataError("`message` can not be change")
-        if "reference" in body:
+        if request.changes_reference:
             raise DataError("`reference` can not be change")
-        if "name" in body and not body.get("name"):
+        if request.name is not ABSENT and not request.name:
             raise DataError("`name` can not be empty.")
-        check_update_fields(body, CONVERSATION_COLUMNS, self.tenant.clock)
+        check_update_fields(request.fields, CONVERSATION_COLUMNS, self.tenant.clock)
         for key in ("name", "user_id"):
-            if key in body:
-                setattr(session, key, varchar(body[key]))
+            if key in request.fields:
+                setattr(session, key, varchar(request.fields[key]))
         self.touch(session)
 
-    def listing(self, chat_id: str, query: Any) -> list[Conversation]:
-        """Sessions of a chat filtered by id/name/user_id, ordered and paged (no error for unmatched filters)."""
-        page = python_int(query.get("page"), 1)
-        page_size = python_int(query.get("page_size"), 30)
-        orderby = query.get("orderby", "create_time")
-        desc = loose_desc(query.get("desc"))
+    def listing(self, chat_id: str, query: SessionQuery) -> list[Conversation]:
+        """listChatSessions: an owned chat's sessions filtered by id/name/user_id, ordered and paged (no error for
+        unmatched filters)."""
+        self.tenant.chats.owned(chat_id, f"You don't own the assistant {chat_id}.")
+        paging = query.paging
+        paging.crash.reach(Stage.PAGING)
         matches = self.of_chat(chat_id)
-        for key, column in (("id", "id"), ("name", "name"), ("user_id", "user_id")):
-            wanted = query.get(key)
+        for wanted, column in ((query.session_id, "id"), (query.name, "name"), (query.user_id, "user_id")):
             if wanted:
                 matches = [s for s in matches if str(getattr(s, column)).lower() == wanted.lower()]
-        ordered = order_records(matches, orderby, desc, "Conversation", Conversation.columns, CONVERSATION_COLUMNS)
-        return mysql_page(ordered, page, page_size)
+        ordered = order_records(
+            matches, paging.orderby, paging.desc, "Conversation", Conversation.columns, CONVERSATION_COLUMNS
+        )
+        return mysql_page(ordered, paging.page, paging.page_size)
 
-    def delete(self, chat_id: str, ids: Any) -> dict[str, Any] | None:
-        """Hard-delete sessions of a chat (all of them when `ids` is falsy); partial results as data."""
-        if not ids:
-            targets: list[Any] = [s.id for s in self.of_chat(chat_id)]
-            duplicates: list[str] = []
-        else:
-            targets, duplicates = check_duplicate_ids(ids, "session")
-        errors: list[str] = []
-        success = 0
-        for target in targets:
-            session = self.get(target, chat_id)
-            if session is None:
-                errors.append(f"The chat doesn't own the session {target}")
-                continue
+    def chat_to_clear(self, chat_id: str) -> Chat:
+        """deleteChatSessions: the owned chat whose sessions go (checked before the body is read), or 102."""
+        return self.tenant.chats.owned(chat_id, "You don't own the chat")
+
+    def delete(self, chat: Chat, ids: Any) -> dict[str, Any] | None:
+        """deleteChatSessions: hard-delete sessions of a chat (all of them when `ids` is falsy); partial results."""
+
+        def remove(session: Conversation) -> None:
             del self.items[session.id]
-            success += 1
-        return partial_result(errors, duplicates, success)
 
-
-# -- HTTP half -----------------------------------------------------------------------------------
+        return bulk_delete(
+            ids,
+            "session",
+            lambda: [s.id for s in self.of_chat(chat.id)],
+            lambda target: self.get(target, chat.id),
+            remove,
+            "The chat doesn't own the session {}".format,
+        )

@@ -1,6 +1,6 @@
 """Every stream type compared byte for byte with its golden transcript in fixtures/streams/.
 
-Regenerate after an intended change with `UPDATE_GOLDEN=1 pytest tests/test_golden_streams.py`.
+Regenerate after an intended change with `UPDATE_GOLDEN=1 pytest tests/families/chats/test_golden_streams.py`.
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ SCENARIOS: dict[str, Callable[[], bytes]] = {
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_stream_matches_golden_transcript(name: str) -> None:
+    """createChatCompletion, createOpenaiChatCompletion, askDatasets, createChatbotCompletion: golden bytes."""
     produced = SCENARIOS[name]()
     path: Path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN") == "1":
@@ -103,4 +104,5 @@ def test_stream_matches_golden_transcript(name: str) -> None:
 
 
 def test_same_scenario_twice_gives_the_same_bytes() -> None:
+    """createChatCompletion: the same scenario twice gives the same bytes."""
     assert chat_completion() == chat_completion()

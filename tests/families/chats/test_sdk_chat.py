@@ -37,6 +37,7 @@ def chat(rag: RAGFlow) -> Chat:
 
 
 def test_streamed_answer_grows_and_cites_the_right_document(chat: Chat) -> None:
+    """createChatSession, createChatCompletion via ragflow-sdk: a growing streamed answer."""
     session = chat.create_session()
     assert session.messages[0]["content"] == "Hi! I'm your assistant, what can I do for you?"
     messages = list(session.ask(QUESTION, stream=True))
@@ -54,6 +55,7 @@ def test_streamed_answer_grows_and_cites_the_right_document(chat: Chat) -> None:
 
 
 def test_non_streamed_answer(chat: Chat) -> None:
+    """createChatSession, createChatCompletion via ragflow-sdk, not streamed."""
     session = chat.create_session(name="quiet")
     # ragflow-sdk 0.19.0's `ask` is a generator function: with stream=False it *returns* the message,
     # so it arrives as the StopIteration value of the first `next()`.
@@ -66,6 +68,8 @@ def test_non_streamed_answer(chat: Chat) -> None:
 
 
 def test_sdk_chat_management(rag: RAGFlow, chat: Chat) -> None:
+    """createChat, updateChat, listChats, createChatSession, updateChatSession, listChatSessions, deleteChatSessions,
+    deleteChats via ragflow-sdk."""
     assert chat.llm.model_name == "qwen-plus@Tongyi-Qianwen"
     assert chat.prompt.keywords_similarity_weight == pytest.approx(0.3)
     chat.update({"name": "Geography 2"})

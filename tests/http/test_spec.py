@@ -16,7 +16,7 @@ from openapi_spec_validator.validation.validators import OpenAPIV31SpecValidator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi" / "ragflow.yaml"
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "ragflow.yaml"
 SPEC_URI = "urn:ragflow-spec"
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 

@@ -16,6 +16,7 @@ from tests.resources.knowledge import tenant_of
 
 
 def test_shipped_rules_load() -> None:
+    """The shipped scripted-answer fixtures load."""
     rules = load_directory()
     names = [r.name for r in rules]
     assert {"greeting", "emulator", "netherfield", "tea-returns"} <= set(names)
@@ -23,6 +24,7 @@ def test_shipped_rules_load() -> None:
 
 
 def test_rule_validation(tmp_path: Path) -> None:
+    """Scripted answer rules are validated when loaded."""
     with pytest.raises(ValueError, match="needs `answer`"):
         AnswerRule.from_mapping({"match": "x"})
     with pytest.raises(ValueError, match="unknown answer rule keys: colour"):
@@ -38,6 +40,7 @@ def test_rule_validation(tmp_path: Path) -> None:
 
 
 def test_matching_precedence_and_scopes(client: TestClient) -> None:
+    """AnswerEngine: rule precedence and tenant/dataset/chat scopes."""
     tenant = tenant_of(client)
     kb = parsed_dataset(client, "geo")
     scripted = ScriptedAnswers([AnswerRule(answer="fixture", match="river")])
@@ -59,6 +62,7 @@ def test_matching_precedence_and_scopes(client: TestClient) -> None:
 
 
 def test_grounded_answer_cites_what_retrieval_found(client: TestClient) -> None:
+    """AnswerEngine: the grounded answer cites the chunks retrieval found."""
     tenant = tenant_of(client)
     kb = parsed_dataset(client, "geo")
     engine = AnswerEngine(ScriptedAnswers())
@@ -75,6 +79,7 @@ def test_grounded_answer_cites_what_retrieval_found(client: TestClient) -> None:
 
 
 def test_composition_helpers() -> None:
+    """The answer-text composition helpers."""
     assert best_sentence("Cats purr. Dogs bark loudly at night", {"dog"}) == "Dogs bark loudly at night."
     assert (
         grounded_text("dogs", ["Dogs bark.", "Dogs bark.", "Cats purr."], quote=True)
@@ -91,6 +96,7 @@ def test_composition_helpers() -> None:
 
 
 def test_the_app_loads_the_engine_at_start(client: TestClient) -> None:
+    """The app holds the scripted answers the engine reads (engine_of)."""
     state = client.app.state.emulator  # type: ignore[attr-defined]
     assert engine_of(state).scripted is state.answers
     rule = state.answers.add({"answer": "hi"}, tenant_id="t1")

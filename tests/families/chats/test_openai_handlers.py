@@ -29,6 +29,7 @@ def ask(client: TestClient, chat_id: str, **body: Any) -> Any:
 
 
 def test_validation_runs_before_the_api_key(anon_client: TestClient, client: TestClient, chat_id: str) -> None:
+    """createOpenaiChatCompletion: the argument guard answers before the API-key check."""
     assert anon_client.post(url(chat_id), json={}).json() == {
         "code": 101,
         "data": None,
@@ -45,6 +46,8 @@ def test_validation_runs_before_the_api_key(anon_client: TestClient, client: Tes
 
 
 def test_message_errors(client: TestClient, other_client: TestClient, chat_id: str) -> None:
+    """createOpenaiChatCompletion: message list errors and chat ownership."""
+
     def reply(messages: Any) -> Any:
         return client.post(url(chat_id), json={"model": "m", "messages": messages}).json()
 
@@ -60,6 +63,7 @@ def test_message_errors(client: TestClient, other_client: TestClient, chat_id: s
 
 
 def test_streaming_chunks(client: TestClient, chat_id: str) -> None:
+    """createOpenaiChatCompletion streamed: chunk objects, deltas and the closing usage chunk."""
     response = ask(client, chat_id)
     frames = sse.parse(response.content)
     assert frames[-1] == b"data:[DONE]\n\n"
@@ -85,6 +89,7 @@ def test_streaming_chunks(client: TestClient, chat_id: str) -> None:
 
 
 def test_non_streaming_matches_streaming(client: TestClient, chat_id: str) -> None:
+    """createOpenaiChatCompletion: the non-streamed content equals the joined deltas."""
     streamed = "".join(
         c["choices"][0]["delta"]["content"] or "" for c in sse.payloads(ask(client, chat_id).content)[:-1]
     )
@@ -109,6 +114,7 @@ def test_non_streaming_matches_streaming(client: TestClient, chat_id: str) -> No
 
 
 def test_reasoning_content(client: TestClient, chat_id: str) -> None:
+    """createOpenaiChatCompletion: `<think>` text streams as `reasoning_content`."""
     client.app.state.emulator.answers.add(  # type: ignore[attr-defined]
         {"match": "think", "reasoning": "Let me consider the rivers.", "answer": "The Amazon."}
     )
@@ -120,6 +126,7 @@ def test_reasoning_content(client: TestClient, chat_id: str) -> None:
 
 
 def test_delta_tracker_follows_the_server() -> None:
+    """createOpenaiChatCompletion: reasoning split and delta computation as the server does them."""
     assert split_reasoning("<think>a</think>b") == ("a", "b")
     tracker = DeltaTracker()
     assert tracker.step("Hello") == ("Hello", "")

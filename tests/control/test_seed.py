@@ -12,6 +12,7 @@ from mockserver import Settings, create_app
 from mockserver.app import emulator_state
 from mockserver.control.seed import WorldReloader, seed_tenant, set_parse_progression
 from mockserver.control.worlds import WorldError, available_worlds, parse_world, read_world
+from mockserver.core.lifecycle import AfterPolls, Immediate
 from mockserver.state.backend import Backends
 from mockserver.state.emulator import EmulatorState
 
@@ -154,6 +155,17 @@ def test_parse_progression_per_tenant() -> None:
     assert _tenant(backends).documents.default_progression != other.documents.default_progression
     with pytest.raises(ValueError, match="unknown parse progression 'sometimes'"):
         set_parse_progression(backends, "sometimes")
+
+
+def test_parse_progression_for_every_tenant_and_new_ones() -> None:
+    """setParseProgression without a tenant: the app-wide default (existing and later tenants); settings untouched."""
+    settings = Settings.for_tests(api_keys=(KEY,))
+    backends = Backends(settings)
+    set_parse_progression(backends, "polls:3")
+    assert backends.default_progression == AfterPolls(3) == _tenant(backends).documents.default_progression
+    assert backends.create_tenant().documents.default_progression == AfterPolls(3)
+    assert backends.settings is settings and settings.progression == "immediate"
+    assert Backends(settings).default_progression == Immediate(), "a fresh state root starts from the settings"
 
 
 def test_reloader_rebuilds_state_when_the_file_changes(tmp_path: Path) -> None:

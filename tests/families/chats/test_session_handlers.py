@@ -28,6 +28,7 @@ def error(body: Any) -> tuple[int, str]:
 
 
 def test_create_session(client: TestClient, other_client: TestClient) -> None:
+    """createChatSession: the reply shape, name/user id and the errors."""
     chat_id = chat_ok(client, "c")
     session = session_ok(client, chat_id)
     assert set(session) == SESSION_KEYS
@@ -43,6 +44,7 @@ def test_create_session(client: TestClient, other_client: TestClient) -> None:
 
 
 def test_update_session(client: TestClient, other_client: TestClient) -> None:
+    """updateChatSession: rename and user id; message/reference/name refusals, crashes, ownership."""
     chat_id = chat_ok(client, "c")
     session = session_ok(client, chat_id)
     url = f"{API}/chats/{chat_id}/sessions/{session['id']}"
@@ -62,6 +64,7 @@ def test_update_session(client: TestClient, other_client: TestClient) -> None:
 
 
 def test_list_sessions(client: TestClient, other_client: TestClient) -> None:
+    """listChatSessions: order, filters, paging and the ownership and orderby errors."""
     chat_id = chat_ok(client, "c")
     first = session_ok(client, chat_id, name="alpha", user_id="u1")
     session_ok(client, chat_id, name="beta")
@@ -80,6 +83,7 @@ def test_list_sessions(client: TestClient, other_client: TestClient) -> None:
 
 
 def test_list_attaches_reduced_references_to_answers(client: TestClient) -> None:
+    """listChatSessions after createChatCompletion: answers carry their reduced reference chunks."""
     kb = parsed_dataset(client)
     chat_id = chat_ok(client, "geo", [kb])
     session = session_ok(client, chat_id)
@@ -97,6 +101,7 @@ def test_list_attaches_reduced_references_to_answers(client: TestClient) -> None
 
 
 def test_delete_sessions(client: TestClient, other_client: TestClient) -> None:
+    """deleteChatSessions: ownership, partial results, duplicates, misses and delete-all."""
     chat_id = chat_ok(client, "c")
     a, b, c = (session_ok(client, chat_id)["id"] for _ in range(3))
     url = f"{API}/chats/{chat_id}/sessions"
@@ -115,6 +120,7 @@ def test_delete_sessions(client: TestClient, other_client: TestClient) -> None:
 
 
 def test_sessions_survive_chat_deletion(client: TestClient) -> None:
+    """deleteChats: a deleted chat's sessions stay stored."""
     chat_id = chat_ok(client, "c")
     session_ok(client, chat_id)
     client.request("DELETE", f"{API}/chats", json={"ids": [chat_id]})

@@ -43,6 +43,7 @@ def events(response: Any) -> list[Any]:
 
 # -- without a session ------------------------------------------------------------------------------
 def test_without_session_creates_one_and_streams_the_opener(client: TestClient, chat_id: str) -> None:
+    """createChatCompletion without a session: a new session and the opener event."""
     response = complete(client, chat_id, question="ignored", user_id="u7", name="Mine")
     session = sessions_of(client, chat_id)[0]
     assert (
@@ -59,6 +60,7 @@ def test_without_session_creates_one_and_streams_the_opener(client: TestClient, 
 
 
 def test_without_session_non_streaming_returns_the_event_text(client: TestClient, chat_id: str) -> None:
+    """createChatCompletion without a session, not streamed: the event's text as `data`."""
     body = complete(client, chat_id, stream=False).json()
     assert body["code"] == 0
     assert body["data"].startswith('data:{"code": 0, "message": "", "data": {"answer": "Hi!')
@@ -67,6 +69,7 @@ def test_without_session_non_streaming_returns_the_event_text(client: TestClient
 
 
 def test_completion_errors(client: TestClient, other_client: TestClient, chat_id: str) -> None:
+    """createChatCompletion: ownership, argument binding and the empty-name assertion."""
     assert error(complete(other_client, chat_id).json()) == (102, f"You don't own the chat {chat_id}")
     assert error(complete(client, chat_id, session_id="nope").json()) == (102, "You don't own the session nope")
     sid = session_ok(client, chat_id)["id"]
@@ -88,6 +91,7 @@ def test_completion_errors(client: TestClient, other_client: TestClient, chat_id
 
 # -- answering ----------------------------------------------------------------------------------------
 def test_streamed_answer_frames_and_history(client: TestClient, chat_id: str) -> None:
+    """createChatCompletion streamed: frame keys, the final reference and the saved history."""
     sid = session_ok(client, chat_id)["id"]
     response = complete(client, chat_id, session_id=sid, question=QUESTION)
     assert response.headers.get_list("content-type") == ["text/event-stream; charset=utf-8"] * 2
@@ -117,6 +121,7 @@ def test_streamed_answer_frames_and_history(client: TestClient, chat_id: str) ->
 
 
 def test_non_streaming_answer(client: TestClient, chat_id: str) -> None:
+    """createChatCompletion not streamed: one answer object, the turn saved."""
     sid = session_ok(client, chat_id)["id"]
     body = complete(client, chat_id, session_id=sid, question=QUESTION, stream=False).json()
     assert body["code"] == 0
@@ -126,6 +131,7 @@ def test_non_streaming_answer(client: TestClient, chat_id: str) -> None:
 
 
 def test_intermediate_events_every_sixteen_tokens(client: TestClient, chat_id: str) -> None:
+    """createChatCompletion: intermediate events at the server's 16-token cadence."""
     long_answer = " ".join(f"word{i}" for i in range(40)) + "."
     client.app.state.emulator.answers.add({"match": "long", "answer": long_answer})  # type: ignore[attr-defined]
     sid = session_ok(client, chat_id)["id"]
@@ -136,6 +142,7 @@ def test_intermediate_events_every_sixteen_tokens(client: TestClient, chat_id: s
 
 
 def test_quote_off_gives_empty_reference_and_no_markers(client: TestClient, chat_id: str) -> None:
+    """createChatCompletion with `quote` false: no citations, empty reference."""
     sid = session_ok(client, chat_id)["id"]
     final = events(complete(client, chat_id, session_id=sid, question=QUESTION, quote=False))[-2]["data"]
     assert final["reference"] == {}
@@ -144,6 +151,7 @@ def test_quote_off_gives_empty_reference_and_no_markers(client: TestClient, chat
 
 
 def test_empty_response_when_nothing_is_retrieved(client: TestClient, chat_id: str) -> None:
+    """createChatCompletion: the chat's empty response when retrieval finds nothing."""
     sid = session_ok(client, chat_id)["id"]
     frames = events(complete(client, chat_id, session_id=sid, question="xylophone quartz"))
     assert len(frames) == 2
@@ -157,6 +165,7 @@ def test_empty_response_when_nothing_is_retrieved(client: TestClient, chat_id: s
 
 
 def test_chat_without_datasets_answers_solo(client: TestClient) -> None:
+    """createChatCompletion on a chat without datasets: the solo answer."""
     chat_id = chat_ok(client, "solo")
     sid = session_ok(client, chat_id)["id"]
     frames = events(complete(client, chat_id, session_id=sid, question="Tell me a story"))
@@ -167,6 +176,7 @@ def test_chat_without_datasets_answers_solo(client: TestClient) -> None:
 
 
 def test_missing_variable_is_an_error_frame_and_nothing_is_saved(client: TestClient, kb: str) -> None:
+    """createChatCompletion: a missing prompt variable is an error frame (KeyError unstreamed)."""
     prompt = {
         "prompt": "{knowledge} Answer in {lang}.",
         "variables": [{"key": "knowledge", "optional": False}, {"key": "lang", "optional": False}],
@@ -190,6 +200,7 @@ def test_missing_variable_is_an_error_frame_and_nothing_is_saved(client: TestCli
 
 
 def test_doc_ids_restrict_retrieval(client: TestClient, kb: str, chat_id: str) -> None:
+    """createChatCompletion: `doc_ids` restricts retrieval; a non-string crashes in the generator."""
     docs = client.get(f"{API}/datasets/{kb}/documents").json()["data"]["docs"]
     mountains = next(d["id"] for d in docs if d["name"] == "mountains.txt")
     sid = session_ok(client, chat_id)["id"]
@@ -200,6 +211,7 @@ def test_doc_ids_restrict_retrieval(client: TestClient, kb: str, chat_id: str) -
 
 
 def test_datasets_gone_gives_the_embedding_error_answer(client: TestClient, kb: str, chat_id: str) -> None:
+    """createChatCompletion after the datasets are deleted: the embedding-models error answer."""
     sid = session_ok(client, chat_id)["id"]
     client.request("DELETE", f"{API}/datasets", json={"ids": [kb]})
     body = complete(client, chat_id, session_id=sid, question=QUESTION, stream=False).json()
@@ -212,6 +224,7 @@ def test_datasets_gone_gives_the_embedding_error_answer(client: TestClient, kb: 
 
 
 def test_scripted_answer_with_canned_reference(client: TestClient, chat_id: str) -> None:
+    """createChatCompletion: a scripted answer with its canned reference."""
     client.app.state.emulator.answers.add(  # type: ignore[attr-defined]
         {
             "match": "refund",
@@ -228,6 +241,7 @@ def test_scripted_answer_with_canned_reference(client: TestClient, chat_id: str)
 
 # -- /api/v1/sessions/ask -----------------------------------------------------------------------------
 def test_ask(client: TestClient, other_client: TestClient, kb: str) -> None:
+    """askDatasets: the streamed answer and every argument error."""
     url = f"{API}/sessions/ask"
     response = client.post(url, json={"question": "highest mountain", "dataset_ids": [kb]})
     frames = events(response)
@@ -262,6 +276,7 @@ def beta_headers(client: TestClient) -> dict[str, str]:
 
 
 def test_chatbot_auth_errors(client: TestClient, chat_id: str) -> None:
+    """createChatbotCompletion: the beta-token authorization errors."""
     url = f"{API}/chatbots/{chat_id}/completions"
     anonymous = TestClient(client.app)
     assert error(anonymous.post(url, json={}).json()) == (
@@ -279,6 +294,7 @@ def test_chatbot_auth_errors(client: TestClient, chat_id: str) -> None:
 
 
 def test_chatbot_sessions_are_api_conversations(client: TestClient, chat_id: str) -> None:
+    """createChatbotCompletion: sessions are API4Conversation rows; quote defaults to false."""
     url = f"{API}/chatbots/{chat_id}/completions"
     headers = beta_headers(client)
     opener = events(client.post(url, json={"question": "hi"}, headers=headers))
@@ -301,6 +317,7 @@ def test_chatbot_sessions_are_api_conversations(client: TestClient, chat_id: str
 
 
 def test_chatbot_errors(client: TestClient, chat_id: str) -> None:
+    """createChatbotCompletion: body crashes, argument binding and the not-found assertions."""
     url = f"{API}/chatbots/{chat_id}/completions"
     headers = beta_headers(client)
     assert error(client.post(url, headers=headers).json()) == (

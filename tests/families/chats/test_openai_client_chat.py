@@ -28,6 +28,7 @@ def client_and_chat() -> Iterator[tuple[OpenAI, str]]:
 
 
 def test_streamed_text_equals_non_streamed_text(client_and_chat: tuple[OpenAI, str]) -> None:
+    """createOpenaiChatCompletion via the openai client: streamed text equals the non-streamed one."""
     client, chat_id = client_and_chat
     messages = [{"role": "user", "content": QUESTION}]
     stream = client.chat.completions.create(model="model", messages=messages, stream=True)  # type: ignore[arg-type]
@@ -43,6 +44,7 @@ def test_streamed_text_equals_non_streamed_text(client_and_chat: tuple[OpenAI, s
 
 
 def test_errors_surface_as_bodies(client_and_chat: tuple[OpenAI, str]) -> None:
+    """createOpenaiChatCompletion via the openai client: errors arrive as envelope bodies."""
     client, _ = client_and_chat
     completion = client.chat.completions.create(
         model="model",

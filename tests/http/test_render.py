@@ -1,4 +1,4 @@
-"""Errors: one rendering per class, matching the server's bodies."""
+"""The one renderer: every error class becomes the body and HTTP status the real server sends."""
 
 from __future__ import annotations
 

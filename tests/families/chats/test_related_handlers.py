@@ -20,6 +20,7 @@ def login_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_web_endpoint_needs_a_raw_login_token(anon_client: TestClient, login_resolver: None) -> None:
+    """generateRelatedQuestions: login-token auth and the `question` argument check."""
     url = "/v1/conversation/related_questions"
     unauthorized = {"code": 401, "data": None, "message": "<Unauthorized '401: Unauthorized'>"}
     assert anon_client.post(url, json={"question": "q"}).json() == unauthorized
@@ -40,6 +41,7 @@ def test_web_endpoint_needs_a_raw_login_token(anon_client: TestClient, login_res
 
 
 def test_sdk_twin(client: TestClient) -> None:
+    """generateSessionRelatedQuestions: API-key twin; `question` must be truthy."""
     url = "/api/v1/sessions/related_questions"
     body = client.post(url, json={"question": "longest river in Africa"}).json()
     assert body == {
@@ -61,5 +63,6 @@ def test_sdk_twin(client: TestClient) -> None:
 
 
 def test_only_single_digit_numbered_lines_are_kept() -> None:
+    """generateRelatedQuestions: only `N. ` lines of the model reply are kept."""
     assert parse_list("Sure:\n1. a\n2. b\n10. c\n- d\n3.e") == ["a", "b"]
     assert related("?", ("{topic}",)) == [""]

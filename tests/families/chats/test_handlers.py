@@ -42,6 +42,7 @@ def kb(client: TestClient) -> str:
 
 # -- create ----------------------------------------------------------------------------------------
 def test_create_chat_defaults(client: TestClient, kb: str) -> None:
+    """createChat: the reply's keys and every default (llm setting, prompt in API names)."""
     body = create_chat(client, "helper", [kb])
     assert body["code"] == 0
     data = body["data"]
@@ -73,6 +74,7 @@ def test_create_chat_defaults(client: TestClient, kb: str) -> None:
 
 
 def test_keywords_weight_round_trips_as_one_minus_input(client: TestClient) -> None:
+    """createChat, listChats: `keywords_similarity_weight` is stored as 1 - weight; `top_k` only in the list."""
     data = create_chat(client, "w", [], prompt={"keywords_similarity_weight": 0.7, "top_k": 99})["data"]
     assert data["prompt"]["keywords_similarity_weight"] == 0.30000000000000004
     assert "top_k" not in data and "top_k" not in data["prompt"]
@@ -81,6 +83,7 @@ def test_keywords_weight_round_trips_as_one_minus_input(client: TestClient) -> N
 
 
 def test_llm_model_name_replaces_the_default_setting(client: TestClient) -> None:
+    """createChat: `llm.model_name` picks the model, the rest of `llm` replaces the default setting."""
     data = create_chat(client, "m", [], llm={"model_name": "qwen-plus@Tongyi-Qianwen"})["data"]
     assert data["llm"] == {"model_name": "qwen-plus@Tongyi-Qianwen"}
     sdk_default = {"model_name": None, "temperature": 0.5}
@@ -92,6 +95,7 @@ def test_llm_model_name_replaces_the_default_setting(client: TestClient) -> None
 
 
 def test_create_body_and_dataset_errors(client: TestClient, other_client: TestClient, kb: str) -> None:
+    """createChat: body crashes, dataset ownership and parsed-content checks; empty ids are skipped."""
     assert error(client.post(f"{API}/chats").json()) == (
         100,
         "AttributeError(\"'NoneType' object has no attribute 'get'\")",
@@ -107,6 +111,7 @@ def test_create_body_and_dataset_errors(client: TestClient, other_client: TestCl
 
 
 def test_datasets_with_different_embedding_models(client: TestClient, kb: str) -> None:
+    """createChat: datasets with two embedding models are refused with 109."""
     other = tenant_of(client).datasets.insert(
         name="bce", embd_id="maidalun1020/bce-embedding-base_v1@Youdao", chunk_num=1
     )
@@ -115,6 +120,7 @@ def test_datasets_with_different_embedding_models(client: TestClient, kb: str) -
 
 
 def test_create_name_rules(client: TestClient) -> None:
+    """createChat: name required and unique (MySQL collation), no `tenant_id`, known reranker."""
     assert error(create_chat(client, "", [])) == (102, "`name` is required.")
     assert error(client.post(f"{API}/chats", json={"dataset_ids": []}).json()) == (102, "`name` is required.")
     chat_ok(client, "Dup")
@@ -128,6 +134,7 @@ def test_create_name_rules(client: TestClient) -> None:
 
 
 def test_prompt_variables_must_be_used(client: TestClient) -> None:
+    """createChat: non-optional prompt variables must appear in the system prompt."""
     custom = {"prompt": "Answer briefly."}
     assert error(create_chat(client, "p", [], prompt=custom)) == (102, "Parameter 'knowledge' is not used")
     optional = {"prompt": "Answer briefly.", "variables": [{"key": "knowledge", "optional": True}]}
@@ -144,6 +151,7 @@ def test_prompt_variables_must_be_used(client: TestClient) -> None:
 
 
 def test_missing_dataset_ids_creates_the_chat_but_answers_key_error(client: TestClient) -> None:
+    """createChat: without `dataset_ids` the chat is saved, then the reply is KeyError."""
     body = client.post(f"{API}/chats", json={"name": "ghost"}).json()
     assert error(body) == (100, "KeyError('dataset_ids')")
     assert [c["name"] for c in client.get(f"{API}/chats").json()["data"]] == ["ghost"]
@@ -151,6 +159,7 @@ def test_missing_dataset_ids_creates_the_chat_but_answers_key_error(client: Test
 
 # -- update ----------------------------------------------------------------------------------------
 def test_update_chat(client: TestClient, kb: str) -> None:
+    """updateChat, listChats: name, llm setting and prompt merge into the stored chat."""
     chat_id = chat_ok(client, "u", [kb])
     reply = client.put(
         f"{API}/chats/{chat_id}",
@@ -165,6 +174,7 @@ def test_update_chat(client: TestClient, kb: str) -> None:
 
 
 def test_update_errors(client: TestClient, other_client: TestClient, kb: str) -> None:
+    """updateChat: ownership, datasets, name, model, variables and peewee's unknown-field crash."""
     chat_id = chat_ok(client, "u", [kb])
     chat_ok(client, "taken")
     url = f"{API}/chats/{chat_id}"
@@ -192,6 +202,7 @@ def test_update_errors(client: TestClient, other_client: TestClient, kb: str) ->
 
 # -- list ------------------------------------------------------------------------------------------
 def test_list_chats_shape_and_filters(client: TestClient, other_client: TestClient, kb: str) -> None:
+    """listChats: the list shape, filters, order, paging and their errors."""
     first = chat_ok(client, "one", [kb])
     chat_ok(client, "two")
     items = client.get(f"{API}/chats").json()["data"]
@@ -223,6 +234,7 @@ def test_list_chats_shape_and_filters(client: TestClient, other_client: TestClie
 
 # -- delete ----------------------------------------------------------------------------------------
 def test_delete_chats(client: TestClient, other_client: TestClient) -> None:
+    """deleteChats: partial results, duplicates, misses, delete-all and the freed name."""
     a, b = chat_ok(client, "a"), chat_ok(client, "b")
     c = chat_ok(client, "c")
     assert error(other_client.request("DELETE", f"{API}/chats", json={"ids": [a]}).json()) == (

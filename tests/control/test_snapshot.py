@@ -24,20 +24,23 @@ from mockserver.control.snapshot import (
     take_snapshot,
     write_state_file,
 )
-from mockserver.state.backend import Backends
+from mockserver.core.clock import VirtualClock
+from mockserver.state.backend import ApiToken
+from mockserver.state.emulator import EmulatorState
 
 KEY = "ragflow-mock-key"
 HEADERS = {"Authorization": f"Bearer {KEY}"}
 
 
 def test_round_trip_through_json_gives_the_same_state_and_api() -> None:
+    """takeSnapshot / restoreSnapshot through JSON: same state, same API answers, ids continue."""
     app = create_app(Settings.for_tests(world="demo"))
     client = TestClient(app, headers=HEADERS)
-    before = take_snapshot(emulator_state(app).backends)
+    before = take_snapshot(emulator_state(app))
     listing = client.get("/api/v1/datasets").json()
     fresh = create_app(Settings.for_tests())
-    restore_snapshot(emulator_state(fresh).backends, json.loads(json.dumps(before)))
-    assert take_snapshot(emulator_state(fresh).backends) == before
+    restore_snapshot(emulator_state(fresh), json.loads(json.dumps(before)))
+    assert take_snapshot(emulator_state(fresh)) == before
     other = TestClient(fresh, headers=HEADERS)
     assert other.get("/api/v1/datasets").json() == listing
     chats = other.get("/api/v1/chats").json()["data"]
@@ -50,10 +53,11 @@ def test_round_trip_through_json_gives_the_same_state_and_api() -> None:
 
 
 def test_restored_search_index_still_finds_chunks() -> None:
+    """restoreSnapshot rebuilds the search index: retrieval finds the chunks."""
     app = create_app(Settings.for_tests(world="minimal"))
-    snapshot = json.loads(json.dumps(take_snapshot(emulator_state(app).backends)))
+    snapshot = json.loads(json.dumps(take_snapshot(emulator_state(app))))
     fresh = create_app(Settings.for_tests())
-    restore_snapshot(emulator_state(fresh).backends, snapshot)
+    restore_snapshot(emulator_state(fresh), snapshot)
     client = TestClient(fresh, headers=HEADERS)
     dataset_id = client.get("/api/v1/datasets").json()["data"][0]["id"]
     found = client.post("/api/v1/retrieval", json={"question": "greenhouse effect", "dataset_ids": [dataset_id]})
@@ -61,8 +65,7 @@ def test_restored_search_index_still_finds_chunks() -> None:
 
 
 def test_shared_records_stay_shared() -> None:
-    from mockserver.state.backend import ApiToken
-
+    """A record reached twice is encoded once and decoded as one object."""
     token = ApiToken(token="t", tenant_id="x", beta="b", create_time=1, create_date="d")
     encoded = Encoder().encode({"a": token, "b": [token], "t": (1, 2), "s": {3}, "k": {(1, 2): b"\x00"}})
     decoded = Decoder().decode(json.loads(json.dumps(encoded)))
@@ -71,6 +74,7 @@ def test_shared_records_stay_shared() -> None:
 
 
 def test_unserialisable_state_is_named() -> None:
+    """takeSnapshot names the path of a value it cannot encode."""
     with pytest.raises(SnapshotError, match=r"\$\[.x.\]: cannot snapshot a object"):
         Encoder().encode({"x": object()}, "$")
 
@@ -106,28 +110,66 @@ def test_unserialisable_state_is_named() -> None:
     ],
 )
 def test_malformed_snapshots_are_refused_without_changing_state(snapshot: object, message: str) -> None:
-    backends = Backends(Settings.for_tests())
-    before = take_snapshot(backends)
+    """restoreSnapshot refuses a malformed document and leaves the state root in place."""
+    state = EmulatorState(Settings.for_tests())
+    backends, before = state.backends, take_snapshot(state)
     with pytest.raises(SnapshotError, match=message):
-        restore_snapshot(backends, snapshot)
-    assert take_snapshot(backends) == before
+        restore_snapshot(state, snapshot)
+    assert state.backends is backends and take_snapshot(state) == before
+
+
+def test_restore_swaps_in_a_fresh_state_root_resuming_clock_and_ids() -> None:
+    """restoreSnapshot: a new state root at the snapshot's instant and id counter; the old root is not touched,
+    the journal, fault rules and scripted answers (not part of a snapshot) stay."""
+    source = EmulatorState(Settings.for_tests())
+    tenant = source.backends.tenant_for_key(KEY)
+    assert tenant is not None and isinstance(source.clock, VirtualClock)
+    tenant.datasets.insert(name="kept")
+    source.clock.advance(30)
+    snapshot = json.loads(json.dumps(take_snapshot(source)))
+    expected_id = source.backends.ids.entity()
+    state = EmulatorState(Settings.for_tests())
+    state.faults.add({"operation_id": "listDatasets", "code": 102})
+    old = state.backends
+    restore_snapshot(state, snapshot)
+    assert state.backends is not old and state.clock is not old.clock
+    assert state.clock.now() == source.clock.now()
+    assert state.backends.ids.entity() == expected_id
+    restored, untouched = state.backends.tenant_for_key(KEY), old.tenant_for_key(KEY)
+    assert restored is not None and [d.name for d in restored.datasets.items.values()] == ["kept"]
+    assert untouched is not None and untouched.datasets.items == {}
+    assert len(state.faults.rules()) == 1
+
+
+def test_a_snapshot_without_clock_or_counter_keeps_the_live_ones() -> None:
+    """restoreSnapshot of a document from a real-clock app (clock null) or without a counter."""
+    state = EmulatorState(Settings.for_tests())
+    assert isinstance(state.clock, VirtualClock)
+    state.clock.advance(5)
+    now, counter = state.clock.now(), state.backends.ids.counter
+    snapshot = {**take_snapshot(EmulatorState(Settings.for_tests())), "clock": None}
+    del snapshot["id_counter"]
+    restore_snapshot(state, snapshot)
+    assert (state.clock.now(), state.backends.ids.counter) == (now, counter)
 
 
 def test_state_file_round_trip(tmp_path: Path) -> None:
-    backends = Backends(Settings.for_tests())
-    tenant = backends.tenant_for_key(KEY)
+    """`serve --state-file`: save then load gives the same data, no temp file is left."""
+    state = EmulatorState(Settings.for_tests())
+    tenant = state.backends.tenant_for_key(KEY)
     assert tenant is not None
     tenant.datasets.insert(name="kept")
     path = tmp_path / "sub" / "state.json"
-    save(backends, path)
-    other = Backends(Settings.for_tests())
+    save(state, path)
+    other = EmulatorState(Settings.for_tests())
     load(other, path)
-    restored = other.tenant_for_key(KEY)
+    restored = other.backends.tenant_for_key(KEY)
     assert restored is not None and [d.name for d in restored.datasets.items.values()] == ["kept"]
     assert [p.name for p in path.parent.iterdir()] == ["state.json"], "no temp files are left behind"
 
 
 def test_unreadable_state_file(tmp_path: Path) -> None:
+    """A truncated state file is a SnapshotError naming the file."""
     path = tmp_path / "state.json"
     path.write_text("{truncated")
     with pytest.raises(SnapshotError, match="cannot read state file"):
@@ -146,6 +188,7 @@ while True:
 
 
 def test_killing_a_writer_never_leaves_a_corrupt_file(tmp_path: Path) -> None:
+    """A writer killed mid-write leaves the previous complete file."""
     path = tmp_path / "state.json"
     write_state_file(path, {"format": "x", "payload": []})
     proc = subprocess.Popen([sys.executable, "-c", _WRITER, str(path)], stdout=subprocess.PIPE)

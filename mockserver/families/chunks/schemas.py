@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.core.errors import DataError
-from mockserver.core.python_failures import gettable, joined, keyed, py_int, python_semantics
-from mockserver.families.chunks.errors import expected_string
+from mockserver.core.python_failures import gettable, joined, keyed, not_string_or_bytes, py_int, python_semantics
 
 UPDATE_KEYS = ("content", "important_keywords", "questions", "available")
 
@@ -62,7 +61,7 @@ class ChunkUpdate:
         body = keyed(raw, UPDATE_KEYS)
         content = body.get("content")
         if "content" in body and not isinstance(content, str):
-            raise expected_string()
+            raise not_string_or_bytes()
         keywords = questions = None
         if "important_keywords" in body:
             if not isinstance(body["important_keywords"], list):

@@ -9,10 +9,10 @@ from typing import Any, Protocol
 
 from mockserver.core.catalog import split_model_id
 from mockserver.core.errors import DataError, HttpStatusError, PythonError
-from mockserver.core.python_failures import from_exception, no_attribute
+from mockserver.core.python_failures import from_exception, no_attribute, not_string_or_bytes
 from mockserver.core.search import STOPWORDS, Hit, highlight, remove_redundant_spaces, tokenize
 from mockserver.core.tenancy import TenantContext
-from mockserver.families.chunks.errors import expected_string, negative_slicing
+from mockserver.families.chunks.errors import negative_slicing
 from mockserver.families.chunks.models import ChunkStore
 from mockserver.families.datasets.models import Dataset, DatasetStore
 from mockserver.families.documents.models import DocumentStore
@@ -128,7 +128,7 @@ def retrieve(tenant: RetrievalTenant, query: RetrievalQuery) -> RetrievalResult:
     window = candidate_window(query.page_size)
     block_number = _ceil_div(query.page_size * query.page, window)
     if not isinstance(question, str):
-        raise expected_string()
+        raise not_string_or_bytes()
     if block_number <= 0:
         raise negative_slicing()
     if not tenant.index.created:

@@ -1,16 +1,9 @@
-"""Identifier generation in the real server's formats (UUID1 hex, UUID4 message ids, xxHash64 chunk ids)."""
+"""Identifier generation in the real server's formats (UUID1 hex entity ids, UUID4 message ids, API keys)."""
 
 from __future__ import annotations
 
 import threading
 import uuid
-
-import xxhash
-
-
-def chunk_id(content: str, document_id: str) -> str:
-    """Chunk id: xxHash64 hex of the UTF-8 bytes of content + document id (same content, same id)."""
-    return xxhash.xxh64((content + document_id).encode("utf-8")).hexdigest()
 
 
 class IdFactory:

@@ -26,3 +26,17 @@ def test_partial_success_and_total_failure() -> None:
 
 def test_duplicates() -> None:
     assert run({"a": "a"}, ["a", "a"]) == ({"errors": ["Duplicate thing ids: a"], "success_count": 1}, {})
+
+
+def test_misses_raised_together_after_the_loop() -> None:
+    """deleteDocuments, parseDocuments: with `not_found`, the found ids are acted on, then the misses fail."""
+    rows = {"a": "a", "b": "b"}
+    with pytest.raises(DataError, match=r"missing \['x', 'y'\]"):
+        bulk_delete(
+            ["x", "a", "y"], "thing", list, rows.get, rows.pop, not_found=lambda ids: DataError(f"missing {ids}")
+        )
+    assert rows == {"b": "b"}
+    assert bulk_delete(["b", "b"], "thing", list, rows.get, rows.pop, not_found=lambda ids: DataError("")) == {
+        "errors": ["Duplicate thing ids: b"],
+        "success_count": 1,
+    }

@@ -6,7 +6,7 @@ import asyncio
 import uuid
 
 from mockserver.core.clock import RealClock, VirtualClock
-from mockserver.core.ids import IdFactory, chunk_id
+from mockserver.core.ids import IdFactory
 
 
 def test_http_date_is_local_time_labelled_gmt() -> None:
@@ -47,9 +47,3 @@ def test_entity_ids_are_uuid1_hex_and_deterministic_with_a_seed() -> None:
     message = IdFactory(seed=3).message()
     assert len(message) == 36 and uuid.UUID(message).version == 4
     assert IdFactory().token().startswith("ragflow-")
-
-
-def test_chunk_id_is_xxhash64_of_content_and_document() -> None:
-    assert chunk_id("hello", "doc") == chunk_id("hello", "doc")
-    assert len(chunk_id("hello", "doc")) == 16
-    assert chunk_id("hello", "doc") != chunk_id("hello", "doc2")

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, NoReturn, Protocol
 
-from mockserver.core.errors import PythonError
-from mockserver.core.ids import chunk_id
-from mockserver.core.search import count_tokens
+import xxhash
 
-if TYPE_CHECKING:
-    from mockserver.core.chunking import Piece
-    from mockserver.families.documents.models import Document
-    from mockserver.state.backend import TenantBackend
+from mockserver.core.chunking import Piece
+from mockserver.core.chunking.splitter import qa_content
+from mockserver.core.errors import DataError, NotFoundError
+from mockserver.core.search import count_tokens, highlight, remove_redundant_spaces
+from mockserver.core.tenancy import TenantContext
+from mockserver.core.validation import check_duplicate_ids, partial_result
+from mockserver.families.chunks.errors import negative_slicing, unbound_local
+from mockserver.families.chunks.schemas import ChunkUpdate, NewChunk
+from mockserver.families.datasets.models import DatasetStore
 
 _ES_DEFAULT_SIZE = 10
 """Items the document store returns when a search has no size (`page_size=0`)."""
 _LAST = float("inf")
+
+
+def chunk_id(content: str, document_id: str) -> str:
+    """Chunk id: xxHash64 hex of the UTF-8 bytes of content + document id (same content, same id)."""
+    return xxhash.xxh64((content + document_id).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -69,20 +78,54 @@ class Chunk:
             "questions": list(self.question_kwd),
         }
 
+    def highlighted_view(self, keywords: str) -> dict[str, object]:
+        """The list object with the keywords marked in `content` (unchanged when nothing matches)."""
+        view = self.to_api()
+        marked = highlight(self.content_with_weight, keywords)
+        if marked:
+            view["content"] = remove_redundant_spaces(marked)
+        return view
+
     def embedded_text(self) -> str:
         """What gets embedded besides the title: the questions when there are any, else the content."""
         return "\n".join(self.question_kwd) if self.question_kwd else self.content_with_weight
 
 
-def clean_questions(questions: Iterable[object]) -> list[str]:
-    """`str(q).strip()` of each item, blanks dropped (the server's question cleaning)."""
-    return [str(q).strip() for q in questions if str(q).strip()]
+class ChunkedDocument(Protocol):
+    """What the chunk rules read and count of a document (`DocumentStore`'s records, above this store)."""
+
+    id: str
+    kb_id: str
+    name: str
+    status: str
+    parser_id: str
+    chunk_num: int
+    token_num: int
+
+
+class ParseRuns(Protocol):
+    """What the chunk rules use of the documents store: a chunk listing counts as one read of the parse run."""
+
+    def poll(self, doc_id: str) -> None:
+        """Advance the document's parse run to now, counting one read."""
+        ...
+
+
+class ChunkTenant(TenantContext, Protocol):
+    """What `ChunkStore` uses of its tenant: the context, the datasets (counters) and the parse runs."""
+
+    datasets: DatasetStore
+
+    @property
+    def documents(self) -> ParseRuns:
+        """The tenant's documents store."""
+        ...
 
 
 class ChunkStore:
     """A tenant's chunks by id, per document in list order, mirrored into `tenant.index`."""
 
-    def __init__(self, tenant: TenantBackend) -> None:
+    def __init__(self, tenant: ChunkTenant) -> None:
         self.tenant = tenant
         self.items: dict[str, Chunk] = {}
         self.by_doc: dict[str, dict[str, int]] = {}
@@ -96,7 +139,7 @@ class ChunkStore:
     # -- building --------------------------------------------------------------------------------
     def build(
         self,
-        doc: Document,
+        doc: ChunkedDocument,
         content: str,
         important: list[str] | None = None,
         questions: list[str] | None = None,
@@ -125,11 +168,11 @@ class ChunkStore:
             pagerank_fea=pagerank,
         )
 
-    def token_cost(self, doc: Document, chunk: Chunk) -> int:
+    def token_cost(self, doc: ChunkedDocument, chunk: Chunk) -> int:
         """Tokens the embedding model counts for a chunk: document name + embedded text."""
         return count_tokens(doc.name) + count_tokens(chunk.embedded_text())
 
-    def store_parsed(self, doc: Document, pieces: list[Piece]) -> int:
+    def store_parsed(self, doc: ChunkedDocument, pieces: list[Piece]) -> int:
         """Write a finished parse's chunks (one timestamp for the run); returns the tokens counted."""
         at = self.tenant.clock.now()
         tokens = count_tokens(doc.name)
@@ -208,6 +251,89 @@ class ChunkStore:
         for doc_id in list(self.docs_of_dataset.pop(dataset_id, set())):
             self.remove_document(doc_id)
 
+    # -- the chunk routes ------------------------------------------------------------------------
+    def count(self, doc: ChunkedDocument, chunks: int, tokens: int) -> None:
+        """Add to the document's and its dataset's chunk and token counters."""
+        doc.chunk_num += chunks
+        doc.token_num += tokens
+        self.tenant.datasets.count(self.tenant.datasets.get(doc.kb_id), chunks, tokens)
+
+    def existing(self, cid: str) -> Chunk:
+        """updateChunk: the chunk (anywhere in the tenant; checked before the path), or a 102."""
+        chunk = self.get(cid)
+        if chunk is None:
+            raise DataError(f"Can't find this chunk {cid}")
+        return chunk
+
+    def add_to(self, doc: ChunkedDocument, new: NewChunk) -> Chunk:
+        """addChunk: index one chunk of the document; its counters and its dataset's go up."""
+        chunk = self.add(self.build(doc, new.content, new.important_keywords, new.questions))
+        self.count(doc, 1, self.token_cost(doc, chunk))
+        return chunk
+
+    def listing(
+        self, doc: ChunkedDocument, *, wanted: str | None, keywords: str, page: int, page_size: int
+    ) -> tuple[list[dict[str, object]], int]:
+        """listChunks: one chunk by id, or the document's page (keyword-filtered, marked); and the total."""
+        self.tenant.documents.poll(doc.id)
+        if wanted:
+            found = self.get(wanted)
+            if found is None:
+                raise NotFoundError(f"Chunk not found: {doc.kb_id}/{wanted}")
+            return [found.to_api()], 1
+        if not self.has_index:
+            return [], 0
+        if not keywords:
+            ids = self.ordered_ids(doc.id)
+            return [c.to_api() for c in self.page_of(ids, page, page_size)], len(ids)
+        matching = set(self.tenant.index.keyword_filter(keywords, doc.id))
+        ids = [cid for cid in self.ordered_ids(doc.id) if cid in matching]  # list order, as without keywords
+        return [c.highlighted_view(keywords) for c in self.page_of(ids, page, page_size)], len(ids)
+
+    def update(self, doc: ChunkedDocument, chunk: Chunk, change: ChunkUpdate) -> None:
+        """updateChunk: the fields sent replace the chunk's; a Q&A document's content must split in two."""
+        content = chunk.content_with_weight if change.content is None else change.content
+        if doc.parser_id == "qa":
+            parts = [t for t in re.split(r"[\n\t]", content) if len(t) > 1]
+            if len(parts) != 2:
+                raise DataError("Q&A must be separated by TAB/ENTER key.")
+            content = qa_content(parts[0], parts[1])
+        chunk.content_with_weight = content
+        if change.important_keywords is not None:
+            chunk.important_kwd = list(change.important_keywords)
+        if change.questions is not None:
+            chunk.question_kwd = change.questions
+        if change.available is not None:
+            chunk.available_int = change.available
+        self.replace(chunk)
+
+    def delete_listed(self, dataset_id: str, doc: ChunkedDocument, chunk_ids: Any) -> dict[str, Any] | None:
+        """deleteChunks with `chunk_ids` (any JSON): `[]` deletes every chunk of the tenant (the server's
+        match-all); otherwise each id wherever it is, and fewer deleted than asked is a 102 afterwards."""
+        unique, duplicates = check_duplicate_ids(chunk_ids, "chunk")
+        if not unique:
+            self._deleted(dataset_id, doc, self.wipe())
+            return None
+        count = self._deleted(dataset_id, doc, self.delete(cid for cid in unique if isinstance(cid, str)))
+        if count != len(unique):
+            raise DataError(f"rm_chunk deleted chunks {count}, expect {len(unique)}")
+        return partial_result([], duplicates, count)
+
+    def delete_unlisted(self, dataset_id: str, doc: ChunkedDocument) -> NoReturn:
+        """deleteChunks without `chunk_ids`: the document's chunks go (when it is in the path's dataset), then
+        the server crashes on its unassigned duplicate messages."""
+        self._deleted(dataset_id, doc, self.remove_document(doc.id) if doc.kb_id == dataset_id else 0)
+        raise unbound_local("duplicate_messages")
+
+    def _deleted(self, dataset_id: str, doc: ChunkedDocument, count: int) -> int:
+        """The server's counters after a chunk deletion: the document's chunks and one token (whatever the
+        count) come off, and as much off the path's dataset."""
+        if count:
+            doc.chunk_num -= count
+            doc.token_num -= 1
+            self.tenant.datasets.count(self.tenant.datasets.get(dataset_id), -count, -1)
+        return count
+
     # -- reading ---------------------------------------------------------------------------------
     def get(self, cid: str) -> Chunk | None:
         """A chunk of the tenant by id, in any dataset."""
@@ -242,5 +368,5 @@ class ChunkStore:
             return [self.items[cid] for cid in ids[:_ES_DEFAULT_SIZE]]
         offset = (page - 1) * page_size
         if offset < 0:
-            raise PythonError("ValueError", "Search does not support negative slicing.")
+            raise negative_slicing()
         return [self.items[cid] for cid in ids[offset : offset + page_size]]

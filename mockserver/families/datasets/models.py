@@ -1,19 +1,17 @@
-"""Datasets: the `Dataset` record and `DatasetStore` rules, and the four `/api/v1/datasets` handlers."""
+"""Datasets: the `Dataset` record and `DatasetStore`, the rules of the four `/api/v1/datasets` operations."""
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from mockserver.core.bulk import bulk_delete
 from mockserver.core.catalog import BUILTIN_EMBEDDING_MODELS, is_catalog_embedding
 from mockserver.core.errors import ArgumentError, DataError
 from mockserver.core.pagination import collation_key, mysql_page, order_records
-from mockserver.core.validation import check_duplicate_ids, partial_result
+from mockserver.core.tenancy import TenantContext
 from mockserver.families.datasets.schemas import CreateDatasetBody, UpdateDatasetBody, default_parser_config
-
-if TYPE_CHECKING:
-    from mockserver.state.backend import TenantBackend
 
 _API_RENAMES = {
     "chunk_num": "chunk_count",
@@ -72,10 +70,18 @@ class DatasetDependent(Protocol):
         """Remove everything belonging to `dataset_id`, keeping the tenant's counters right."""
 
 
+class DatasetTenant(TenantContext, Protocol):
+    """What `DatasetStore` uses of its tenant: the context, and the stores a dataset deletion cascades to."""
+
+    def dataset_dependents(self) -> list[DatasetDependent]:
+        """The stores holding per-dataset data, in the order a dataset's deletion reaches them."""
+        ...
+
+
 class DatasetStore:
     """A tenant's datasets and the rules of creating, listing, updating and deleting them."""
 
-    def __init__(self, tenant: TenantBackend) -> None:
+    def __init__(self, tenant: DatasetTenant) -> None:
         self.tenant = tenant
         self.items: dict[str, Dataset] = {}
 
@@ -92,9 +98,23 @@ class DatasetStore:
         key = collation_key(name)
         return next((d for d in self.items.values() if collation_key(d.name) == key), None)
 
+    def owned(self, dataset_id: str, message: str | None = None) -> Dataset:
+        """The caller's dataset, or a 102 in the operation's wording (default: `You don't own the dataset <id>.`)."""
+        dataset = self.get(dataset_id)
+        if dataset is None:
+            raise DataError(f"You don't own the dataset {dataset_id}." if message is None else message)
+        return dataset
+
     def touch(self, dataset: Dataset) -> None:
         """Move `update_time/update_date` to now (counters changed)."""
         self.tenant.clock.touch(dataset)
+
+    def count(self, dataset: Dataset | None, chunks: int, tokens: int) -> None:
+        """Add to a dataset's chunk and token counters (its update time moves); no-op without a dataset."""
+        if dataset is not None:
+            dataset.chunk_num += chunks
+            dataset.token_num += tokens
+            self.touch(dataset)
 
     # -- rules -----------------------------------------------------------------------------------
     def check_embedding_model(self, model_id: str) -> None:
@@ -105,7 +125,7 @@ class DatasetStore:
             raise ArgumentError(f"Unauthorized model: <{model_id}>")
 
     def create(self, body: CreateDatasetBody) -> Dataset:
-        """Create a dataset from a validated body."""
+        """createDataset: a dataset from a validated body (name unique under collation, embedding model usable)."""
         if self.by_name(body.name) is not None:
             raise DataError(f"Dataset name '{body.name}' already exists")
         if body.parser_config is None:
@@ -139,7 +159,7 @@ class DatasetStore:
         return dataset
 
     def update(self, dataset_id: str, body: UpdateDatasetBody) -> None:
-        """Apply the fields present in a validated update body."""
+        """updateDataset: apply the fields present in a validated body (parser_config deep-merged)."""
         sent = body.model_fields_set - {"dataset_id"}
         if not sent:
             raise ArgumentError("No properties were modified")
@@ -176,10 +196,17 @@ class DatasetStore:
             setattr(dataset, key, value)
         self.touch(dataset)
 
+    def check_filters(self, dataset_id: str | None, name: str | None) -> None:
+        """listDatasets: an `id` or `name` filter must name one of the tenant's datasets (checked before paging)."""
+        if dataset_id is not None and not any(d.id.lower() == dataset_id.lower() for d in self.items.values()):
+            raise DataError(f"You don't own the dataset {dataset_id}")
+        if name is not None and self.by_name(name) is None:
+            raise DataError(f"You don't own the dataset {name}")
+
     def listing(
         self, *, dataset_id: str | None, name: str | None, page: int, page_size: int, orderby: str, desc: bool
     ) -> list[Dataset]:
-        """Filter, order and page the tenant's datasets (id/name checks come first, as on the server)."""
+        """listDatasets: filter, order and page the tenant's datasets (after `check_filters`)."""
         matches = list(self.items.values())
         if dataset_id is not None:
             matches = [d for d in matches if d.id.lower() == dataset_id.lower()]
@@ -189,39 +216,29 @@ class DatasetStore:
         ordered = order_records(matches, orderby, desc, "Knowledgebase", Dataset.columns, DATASET_COLUMNS)
         return mysql_page(ordered, page, page_size)
 
-    def delete(self, ids: Any) -> dict[str, Any] | None:
-        """Delete the given ids (all of the tenant's datasets when falsy); partial results as data."""
-        if not ids:
-            targets: list[Any] = list(self.items)
-            duplicates: list[str] = []
-        else:
-            targets, duplicates = check_duplicate_ids(ids, "dataset")
-        errors: list[str] = []
-        success = 0
-        for target in targets:
-            dataset = self.get(target) if isinstance(target, str) else None
-            if dataset is None:
-                errors.append(f"You don't own the dataset {target}")
-                continue
-            self.remove(dataset)
-            success += 1
-        return partial_result(errors, duplicates, success)
+    def delete_many(self, ids: Any) -> dict[str, Any] | None:
+        """deleteDatasets: the ids sent (any JSON; all of the tenant's datasets when falsy), partial results as data."""
+        return bulk_delete(
+            ids,
+            "dataset",
+            everything=lambda: list(self.items),
+            find=lambda target: self.get(target) if isinstance(target, str) else None,
+            remove=self.remove,
+            missing=lambda target: f"You don't own the dataset {target}",
+        )
 
     def remove(self, dataset: Dataset) -> None:
         """Hard-delete a dataset and, through the tenant's other stores, everything in it."""
-        for store in vars(self.tenant).values():
-            if store is not self and hasattr(store, "drop_dataset"):
-                store.drop_dataset(dataset.id)
+        for store in self.tenant.dataset_dependents():
+            store.drop_dataset(dataset.id)
         self.items.pop(dataset.id, None)
 
 
 def _deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """`parser_config` update: nested dicts merge key by key, anything else replaces."""
     for key, value in update.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             base[key] = _deep_merge(base[key], value)
         else:
             base[key] = value
     return base
-
-
-# -- HTTP half -----------------------------------------------------------------------------------

@@ -1,120 +1,74 @@
-"""Documents: the `Document` record and `DocumentStore` (upload, storage, listing, deletion, parse lifecycle)."""
+"""Documents: `DocumentStore` (upload, storage, listing, update, deletion, bulk parse and stop) and its rules."""
 
 from __future__ import annotations
 
 import copy
 import os
-from dataclasses import asdict, dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any
+import re
+from collections.abc import Iterable
+from typing import Any, Protocol
 
-from mockserver.core.chunking import Piece, chunk_document
-from mockserver.core.errors import DataError, ServerError
-from mockserver.core.lifecycle import (
-    CANCEL,
-    DONE,
-    FAIL,
-    QUEUED_PROGRESS,
-    RUN_NAMES,
-    RUNNING,
-    UNSTART,
-    ParseJob,
-    Progression,
-    parse_progression,
-)
+from mockserver.core.bulk import bulk_delete
+from mockserver.core.errors import ArgumentError, DataError, PythonError, ServerError
 from mockserver.core.pagination import collation_key, mysql_page, order_records
+from mockserver.core.python_failures import from_exception, no_attribute, py_int
 from mockserver.core.validation import check_duplicate_ids, partial_result
+from mockserver.families.datasets.models import Dataset, DatasetStore
+from mockserver.families.datasets.schemas import CHUNK_METHODS, default_parser_config
 from mockserver.families.documents import files
+from mockserver.families.documents.parsing import ParseRuns
+from mockserver.families.documents.records import DOCUMENT_COLUMNS, Document, DocumentTenant
+from mockserver.families.documents.schemas import UNSET, DocumentUpdate
 
-if TYPE_CHECKING:
-    from mockserver.families.datasets.models import Dataset
-    from mockserver.state.backend import TenantBackend
+__all__ = ["DOCUMENT_COLUMNS", "Document", "DocumentStore", "DocumentTenant", "UploadFailure", "upload_target"]
 
-_API_RENAMES = {
-    "chunk_num": "chunk_count",
-    "kb_id": "dataset_id",
-    "token_num": "token_count",
-    "parser_id": "chunk_method",
-}
-_UPLOAD_KEYS = (
-    "chunk_method",
-    "created_by",
-    "dataset_id",
-    "id",
-    "location",
-    "name",
-    "parser_config",
-    "run",
-    "size",
-    "thumbnail",
-    "type",
-)
-
-
-@dataclass
-class Document:
-    """One document row, with the server's internal column names."""
-
-    id: str
-    kb_id: str
-    name: str
-    location: str
-    size: int
-    type: str
-    parser_id: str
-    created_by: str
-    create_time: int
-    create_date: str
-    update_time: int
-    update_date: str
-    parser_config: dict[str, Any] = field(default_factory=dict)
-    thumbnail: str = ""
-    source_type: str = "local"
-    token_num: int = 0
-    chunk_num: int = 0
-    progress: float = 0.0
-    progress_msg: str = ""
-    process_begin_at: str | None = None
-    process_duation: float = 0.0
-    meta_fields: dict[str, Any] = field(default_factory=dict)
-    run: str = UNSTART
-    status: str = "1"
-
-    def columns(self) -> dict[str, Any]:
-        """Internal column → value (what `orderby` sorts on)."""
-        return {f: getattr(self, f) for f in DOCUMENT_COLUMNS}
-
-    def to_api(self) -> dict[str, Any]:
-        """The 24-key object of document lists and chunk lists (renames applied, `run` as text)."""
-        view = {_API_RENAMES.get(k, k): copy.deepcopy(v) for k, v in asdict(self).items()}
-        view["run"] = RUN_NAMES.get(self.run, self.run)
-        return view
-
-    def upload_view(self) -> dict[str, Any]:
-        """The 11-key object an upload returns."""
-        view = self.to_api()
-        return {key: view[key] for key in _UPLOAD_KEYS}
-
-
-DOCUMENT_COLUMNS = tuple(f.name for f in fields(Document))
+DOCUMENT_CHUNK_METHODS = frozenset((*CHUNK_METHODS, "knowledge_graph"))
+"""Chunk methods a document update accepts: a dataset's, and `knowledge_graph`."""
 
 
 class UploadFailure(Exception):
     """One file of an upload failed; the text becomes `<filename>: <text>`."""
 
 
-class DocumentStore:
-    """A tenant's documents, their stored bytes and their parse runs."""
+class DocumentOwner(Protocol):
+    """A tenant as the upload route sees it: whose dataset it is decides whose documents store stores the file."""
 
-    def __init__(self, tenant: TenantBackend) -> None:
-        self.tenant = tenant
+    @property
+    def datasets(self) -> DatasetStore:
+        """The tenant's datasets."""
+        ...
+
+    @property
+    def documents(self) -> DocumentStore:
+        """The tenant's documents."""
+        ...
+
+
+def upload_target(
+    caller: DocumentOwner, tenants: Iterable[DocumentOwner], dataset_id: str, *, strict: bool
+) -> tuple[DocumentStore, Dataset]:
+    """uploadDocuments: the store and dataset a file goes to. The server does not check ownership (see quirks):
+    without strict tenant isolation another tenant's dataset takes the upload."""
+    dataset = caller.datasets.get(dataset_id)
+    if dataset is not None:
+        return caller.documents, dataset
+    if not strict:
+        for tenant in tenants:
+            found = tenant.datasets.get(dataset_id)
+            if found is not None:
+                return tenant.documents, found
+    raise PythonError("LookupError", f"Can't find the dataset with ID {dataset_id}!")
+
+
+class DocumentStore(ParseRuns):
+    """A tenant's documents, their stored bytes and (through `ParseRuns`) their parse runs."""
+
+    def __init__(self, tenant: DocumentTenant) -> None:
+        super().__init__(tenant)
         self.items: dict[str, Document] = {}
         self.by_dataset: dict[str, dict[str, None]] = {}
         self.blobs: dict[tuple[str, str], bytes] = {}
         """Object storage: (dataset id, location) → bytes."""
-        self.jobs: dict[str, ParseJob] = {}
-        self.pending: dict[str, list[Piece]] = {}
-        self.progressions: dict[str, Progression] = {}
-        self.default_progression: Progression = parse_progression(tenant.settings.progression)
 
     # -- lookups ---------------------------------------------------------------------------------
     def find(self, doc_id: Any) -> Document | None:
@@ -141,33 +95,66 @@ class DocumentStore:
         """The stored bytes of a document (empty when missing)."""
         return self.blobs.get((doc.kb_id, doc.location), b"")
 
-    def _dataset(self, doc: Document) -> Dataset | None:
-        return self.tenant.datasets.get(doc.kb_id)
-
-    def _stamp(self) -> dict[str, Any]:
-        return self.tenant.clock.updated()
-
-    def touch(self, doc: Document) -> None:
-        """Move the document's `update_time/update_date` to now."""
-        for key, value in self._stamp().items():
-            setattr(doc, key, value)
-
     def adjust(self, doc: Document, chunks: int, tokens: int) -> None:
         """Add to the document's and its dataset's chunk and token counters."""
-        doc.chunk_num += chunks
-        doc.token_num += tokens
-        self.adjust_dataset(self._dataset(doc), chunks, tokens)
+        self.tenant.chunks.count(doc, chunks, tokens)
 
-    def adjust_dataset(self, dataset: Dataset | None, chunks: int, tokens: int) -> None:
-        """Add to a dataset's chunk and token counters (its update time moves)."""
-        if dataset is not None:
-            dataset.chunk_num += chunks
-            dataset.token_num += tokens
-            self.tenant.datasets.touch(dataset)
+    # -- the routes' checks of their path (made before the body is read) -----------------------------
+    def owned(
+        self,
+        dataset_id: str,
+        document_id: str,
+        *,
+        dataset_message: str | None = None,
+        document_message: str | None = None,
+    ) -> Document:
+        """The document of the caller's dataset, or a 102 in the operation's wording (defaults: addChunk's,
+        listChunks', updateChunk's `You don't own the dataset <id>.` / `You don't own the document <id>.`)."""
+        self.tenant.datasets.owned(dataset_id, dataset_message)
+        doc = self.get(dataset_id, document_id)
+        if doc is None:
+            raise DataError(
+                f"You don't own the document {document_id}." if document_message is None else document_message
+            )
+        return doc
+
+    def located(self, dataset_id: str, document_id: str) -> Document:
+        """deleteChunks: the caller's dataset, and the document by id anywhere in the tenant."""
+        self.tenant.datasets.owned(dataset_id)
+        doc = self.find(document_id)
+        if doc is None:
+            raise PythonError("LookupError", f"Can't find the document with ID {document_id}!")
+        return doc
+
+    def updatable(self, dataset_id: str, document_id: str) -> Document:
+        """updateDocument: the path document, in that route's wording."""
+        return self.owned(
+            dataset_id,
+            document_id,
+            dataset_message="You don't own the dataset.",
+            document_message="The dataset doesn't own the document.",
+        )
+
+    def in_dataset(self, dataset_id: str) -> Dataset:
+        """listDocuments, deleteDocuments: the path dataset, in those routes' wording (a trailing space)."""
+        return self.tenant.datasets.owned(dataset_id, f"You don't own the dataset {dataset_id}. ")
+
+    def download(self, dataset_id: str, document_id: str) -> tuple[Document, bytes]:
+        """downloadDocument: the document and its bytes (an empty file is a 102)."""
+        doc = self.owned(
+            dataset_id,
+            document_id,
+            dataset_message=f"You do not own the dataset {dataset_id}.",
+            document_message=f"The dataset not own the document {document_id}.",
+        )
+        data = self.blob(doc)
+        if not data:
+            raise DataError("This file is empty.")
+        return doc, data
 
     # -- upload ----------------------------------------------------------------------------------
     def upload_files(self, dataset: Dataset, uploads: list[tuple[str, bytes]], uploader: str) -> list[Document]:
-        """Store each file; failures are collected and reported together (successes are kept)."""
+        """uploadDocuments: store each file; failures are collected and reported together (successes are kept)."""
         stored: list[Document] = []
         errors: list[str] = []
         for filename, data in uploads:
@@ -213,7 +200,7 @@ class DocumentStore:
             create_time=clock.epoch_ms(now),
             create_date=clock.http_date(now),
             thumbnail=thumbnail,
-            **self._stamp(),
+            **clock.updated(),
         )
         self.items[doc.id] = doc
         self.by_dataset.setdefault(dataset.id, {})[doc.id] = None
@@ -222,6 +209,14 @@ class DocumentStore:
         return doc
 
     # -- listing ---------------------------------------------------------------------------------
+    def check_listing(self, dataset_id: str, doc_id: str | None, name: str | None) -> None:
+        """listDocuments: the path dataset, then an `id` or `name` filter must name one of its documents."""
+        self.in_dataset(dataset_id)
+        if doc_id and self.get(dataset_id, doc_id) is None:
+            raise DataError(f"You don't own the document {doc_id}.")
+        if name and self.named(dataset_id, name) is None:
+            raise DataError(f"You don't own the document {name}.")
+
     def listing(
         self,
         dataset_id: str,
@@ -234,7 +229,7 @@ class DocumentStore:
         orderby: str,
         desc: bool,
     ) -> tuple[list[Document], int]:
-        """Filter, observe (advance parse runs), order and page; `total` counts before paging."""
+        """listDocuments: filter, observe (advance parse runs), order and page; `total` counts before paging."""
         matches = self.documents_of(dataset_id)
         if doc_id:
             matches = [d for d in matches if d.id.lower() == doc_id.lower()]
@@ -250,35 +245,27 @@ class DocumentStore:
         return mysql_page(ordered, page, page_size), len(matches)
 
     # -- deletion --------------------------------------------------------------------------------
-    def delete(self, dataset_id: str, ids: Any) -> dict[str, Any] | None:
-        """Delete ids (all of the dataset's when falsy); any of the tenant's documents may be named."""
-        if not ids:
-            targets: list[Any] = list(self.by_dataset.get(dataset_id, {}))
-            duplicates: list[str] = []
-        else:
-            targets, duplicates = check_duplicate_ids(ids, "document")
-        not_found: list[Any] = []
-        success = 0
-        for target in targets:
-            doc = self.find(target)
-            if doc is None:
-                not_found.append(target)
-                continue
-            self.remove(doc)
-            success += 1
-        if not_found:
-            raise DataError(f"Documents not found: {not_found!r}")
-        return partial_result([], duplicates, success)
+    def delete_many(self, dataset_id: str, ids: Any) -> dict[str, Any] | None:
+        """deleteDocuments: the ids sent (all of the dataset's when falsy; any of the tenant's documents may be
+        named); the ids not found fail together after the others are deleted."""
+        return bulk_delete(
+            ids,
+            "document",
+            everything=lambda: list(self.by_dataset.get(dataset_id, {})),
+            find=self.find,
+            remove=self.remove,
+            not_found=_documents_not_found,
+        )
 
     def remove(self, doc: Document) -> None:
         """Hard-delete a document: chunks, bytes, row; the dataset's counters go down by its counters."""
-        dataset = self._dataset(doc)
+        dataset = self.tenant.datasets.get(doc.kb_id)
         if dataset is not None:
             dataset.doc_num -= 1
         self.adjust(doc, -doc.chunk_num, -doc.token_num)
         self.tenant.chunks.remove_document(doc.id)
         self.blobs.pop((doc.kb_id, doc.location), None)
-        self._forget_job(doc.id)
+        self.forget_run(doc.id)
         self.progressions.pop(doc.id, None)
         self.items.pop(doc.id, None)
         self.by_dataset.get(doc.kb_id, {}).pop(doc.id, None)
@@ -291,99 +278,113 @@ class DocumentStore:
         for key in [k for k in self.blobs if k[0] == dataset_id]:
             del self.blobs[key]
 
-    # -- parse lifecycle -------------------------------------------------------------------------
-    def set_progression(self, doc_id: str, progression: Progression | str) -> None:
-        """Choose how this document's parse runs progress (also applies to a run in progress)."""
-        chosen = parse_progression(progression) if isinstance(progression, str) else progression
-        self.progressions[doc_id] = chosen
-        job = self.jobs.get(doc_id)
-        if job is not None:
-            self.jobs[doc_id] = replace(job, progression=chosen)
+    # -- parse runs ------------------------------------------------------------------------------
+    def parse_many(self, dataset_id: str, ids: Any) -> dict[str, Any] | None:
+        """parseDocuments: queue each document of the dataset; the ids not found fail together afterwards."""
+        # The server's parse route runs the bulk-delete loop with `parse` as the action (`ids` is never empty).
+        return bulk_delete(
+            ids,
+            "document",
+            list,
+            find=lambda t: self.get(dataset_id, t),
+            remove=self.parse,
+            not_found=_documents_not_found,
+        )
 
-    def clear_chunks(self, doc: Document) -> None:
-        """Remove the document's chunks from the index (counters untouched)."""
-        self.tenant.chunks.remove_document(doc.id)
+    def stop_many(self, dataset_id: str, ids: Any) -> dict[str, Any] | None:
+        """stopParsingDocuments: cancel each document's run; the first id not in the dataset fails at once."""
+        targets, duplicates = check_duplicate_ids(ids, "document")
+        for target in targets:
+            doc = self.get(dataset_id, target)
+            if doc is None:
+                raise DataError(f"You don't own the document {target}.")
+            self.stop(doc)
+        return partial_result([], duplicates, len(targets))
 
-    def parse(self, doc: Document) -> None:
-        """Start a parse run: counters of the document reset (not the dataset's), chunks cleared, queued."""
-        self.refresh(doc)
-        if 0 < doc.progress < 1:
-            raise DataError("Can't parse document that is currently being processed")
-        self.clear_chunks(doc)
-        doc.chunk_num = 0
-        doc.token_num = 0
-        clock = self.tenant.clock
-        now = clock.now()
-        doc.run = RUNNING
-        doc.progress = QUEUED_PROGRESS
-        doc.progress_msg = "Task is queued..."
-        doc.process_begin_at = clock.http_date(now)
-        self.touch(doc)
-        pieces, pages = chunk_document(doc.name, self.blob(doc), doc.parser_id, doc.parser_config)
-        progression = self.progressions.get(doc.id, self.default_progression)
-        self.jobs[doc.id] = ParseJob(progression, now, pages, len(pieces))
-        self.pending[doc.id] = pieces
-        self.refresh(doc)
+    # -- update ----------------------------------------------------------------------------------
+    def update(self, doc: Document, update: DocumentUpdate) -> bool | None:
+        """updateDocument: the rules in the server's order; earlier effects persist when a later step fails.
 
-    def stop(self, doc: Document) -> None:
-        """Cancel a run: CANCEL, progress 0, chunk counter 0 (tokens kept), chunks removed."""
-        self.refresh(doc)
-        if doc.progress == 0 or int(doc.progress) == 1:
-            raise DataError("Can't stop parsing document with progress at 0 or 1")
-        self._forget_job(doc.id)
-        doc.run = CANCEL
-        doc.progress = 0.0
-        doc.chunk_num = 0
-        self.clear_chunks(doc)
-        self.touch(doc)
+        Returns the reply's data: True when `enabled` changed the status, else None."""
+        for key, column in (("chunk_count", "chunk_num"), ("token_count", "token_num"), ("progress", "progress")):
+            sent = getattr(update, key)
+            if sent is not UNSET and sent != getattr(doc, column):
+                raise DataError(f"Can't change `{key}`.")
+        self.tenant.clock.touch(doc)
+        if update.meta_fields is not UNSET:
+            if not isinstance(update.meta_fields, dict):
+                raise DataError("meta_fields must be a dictionary")
+            doc.meta_fields = copy.deepcopy(update.meta_fields)
+        if update.name is not UNSET and update.name != doc.name:
+            self._rename(doc, update.name)
+        if update.parser_config is not UNSET:
+            _merge_parser_config(doc, update.parser_config)
+        if update.chunk_method is not UNSET:
+            sent_config = None if update.parser_config is UNSET else update.parser_config
+            if self._change_chunk_method(doc, update.chunk_method, sent_config):
+                return None
+        if update.enabled is not UNSET:
+            status = py_int(update.enabled)
+            if doc.status != update.enabled:
+                doc.status = str(status)
+                self.tenant.chunks.set_available(doc.id, status)
+                return True
+        return None
 
-    def reset_run(self, doc: Document) -> None:
-        """Back to UNSTART (chunk method change): progress 0, message cleared, run forgotten."""
-        self._forget_job(doc.id)
-        doc.run = UNSTART
-        doc.progress = 0.0
-        doc.progress_msg = ""
+    def _rename(self, doc: Document, name: Any) -> None:
+        if not isinstance(name, str):
+            raise no_attribute(name, "encode")
+        if len(name.encode("utf-8")) >= 128:
+            raise ArgumentError("The name should be less than 128 bytes.")
+        if files.extension_changed(doc.name, name):
+            raise ArgumentError("The extension of file can't be changed")
+        if any(d.name == name for d in self.documents_of(doc.kb_id)):
+            raise DataError("Duplicated document name in the same dataset.")
+        doc.name = name
 
-    def refresh(self, doc: Document, *, poll: bool = False) -> None:
-        """Advance the document's parse run to now; `poll` counts one read of it."""
-        job = self.jobs.get(doc.id)
-        if job is None:
-            return
-        if poll:
-            job = job.polled()
-        clock = self.tenant.clock
-        now = clock.now()
-        phase = job.phase(now)
-        if phase.fraction <= 0 and not (phase.finished or phase.failed):
-            self.jobs[doc.id] = job
-            return
-        job = job.with_log(phase, now, clock.zone)
-        self.jobs[doc.id] = job
-        doc.progress = job.progress(phase)
-        doc.progress_msg = "\n".join(job.lines)
-        if phase.finished or phase.failed:
-            self._finish(doc, job, failed=phase.failed, now=now)
+    def _change_chunk_method(self, doc: Document, method: Any, sent_config: Any) -> bool:
+        """Apply a chunk_method change; True when the method was already set (the update stops there)."""
+        if method not in DOCUMENT_CHUNK_METHODS:
+            raise DataError(f"`chunk_method` {method} doesn't exist")
+        if doc.parser_id.lower() == method.lower():
+            return True
+        if doc.type == files.VISUAL or re.search(r"\.(ppt|pptx|pages)$", doc.name):
+            raise DataError("Not supported yet!")
+        doc.parser_id = method
+        self.reset_run(doc)
+        _merge_parser_config(doc, sent_config if sent_config else default_parser_config(method))
+        if doc.token_num > 0:
+            self.adjust(doc, -doc.chunk_num, -doc.token_num)
+            doc.chunk_num = doc.token_num = 0
+            doc.process_duation = 0.0
+            self.clear_chunks(doc)
+        return False
 
-    def settle(self) -> None:
-        """Advance every running parse to now without counting reads (before searches)."""
-        for doc_id in list(self.jobs):
-            doc = self.items.get(doc_id)
-            if doc is not None:
-                self.refresh(doc)
 
-    def _finish(self, doc: Document, job: ParseJob, *, failed: bool, now: float) -> None:
-        pieces = self.pending.get(doc.id, [])
-        self._forget_job(doc.id)
-        doc.process_duation = round(max(0.0, now - job.started_at), 6)
-        self.touch(doc)
-        if failed:
-            doc.run = FAIL
-            return
-        doc.run = DONE
-        if pieces:
-            tokens = self.tenant.chunks.store_parsed(doc, pieces)
-            self.adjust(doc, len(pieces), tokens)
+def _documents_not_found(ids: list[Any]) -> DataError:
+    return DataError(f"Documents not found: {ids!r}")
 
-    def _forget_job(self, doc_id: str) -> None:
-        self.jobs.pop(doc_id, None)
-        self.pending.pop(doc_id, None)
+
+def _merge_parser_config(doc: Document, config: Any) -> None:
+    """Deep-merge a sent parser_config; afterwards a stored `raptor` goes unless the sent one is truthy."""
+    if not config:
+        return
+    if not isinstance(config, dict):
+        raise no_attribute(config, "items")
+    merged = copy.deepcopy(doc.parser_config)
+
+    def merge(old: dict[str, Any], new: dict[str, Any]) -> None:
+        for key, value in new.items():
+            if key in old and isinstance(value, dict):
+                if not isinstance(old[key], dict):
+                    raise from_exception(AssertionError())
+                merge(old[key], value)
+            else:
+                old[key] = value
+
+    try:
+        merge(merged, config)
+    finally:
+        doc.parser_config = merged  # keys merged before an AssertionError stay, as on the server
+    if not config.get("raptor"):
+        doc.parser_config.pop("raptor", None)

@@ -1,18 +1,21 @@
-"""Retrieval: the `retrieve` service other families reuse, its renderers, and the two retrieval handlers."""
+"""Retrieval: the `retrieve` service other families reuse, the retrieval routes' ownership checks, the renderers."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from mockserver.core.catalog import split_model_id
-from mockserver.core.errors import DataError, PythonError
+from mockserver.core.errors import DataError, HttpStatusError, PythonError
+from mockserver.core.python_failures import from_exception, no_attribute, not_string_or_bytes
 from mockserver.core.search import STOPWORDS, Hit, highlight, remove_redundant_spaces, tokenize
-
-if TYPE_CHECKING:
-    from mockserver.state.backend import TenantBackend
+from mockserver.core.tenancy import TenantContext
+from mockserver.families.chunks.errors import negative_slicing
+from mockserver.families.chunks.models import ChunkStore
+from mockserver.families.datasets.models import Dataset, DatasetStore
+from mockserver.families.documents.models import DocumentStore
 
 NO_CHUNK_FOUND = "No chunk found! Check the chunk status please!"
 RERANK_LIMIT = 64
@@ -22,6 +25,13 @@ DOCUMENT_FILTER_PAGE_SIZE = 30
 BUILTIN_RERANK_FACTORIES = frozenset({"BAAI", "Youdao", "FastEmbed"})
 BUILTIN_RERANK_MODELS = frozenset({"BAAI/bge-reranker-v2-m3", "maidalun1020/bce-reranker-base_v1"})
 """Rerank models the server serves locally, so no API key is needed for them."""
+
+
+class RetrievalTenant(TenantContext, Protocol):
+    """What a retrieval reads of a tenant: the context (index, models) and its datasets and chunks."""
+
+    datasets: DatasetStore
+    chunks: ChunkStore
 
 
 # -- the service ---------------------------------------------------------------------------------------
@@ -86,10 +96,10 @@ def candidate_window(page_size: int) -> int:
     return int(RERANK_LIMIT // page_size + ((RERANK_LIMIT % page_size) / page_size + 0.5)) * page_size
 
 
-def check_rerank_model(tenant: TenantBackend, rerank_id: Any) -> None:
+def check_rerank_model(tenant: RetrievalTenant, rerank_id: Any) -> None:
     """The server's model-bundle lookup for a rerank id: unknown → `LookupError('Model(<id>) not authorized')`."""
     if not isinstance(rerank_id, str):
-        raise PythonError("AttributeError", f"'{type(rerank_id).__name__}' object has no attribute 'split'")
+        raise no_attribute(rerank_id, "split")
     name, factory = split_model_id(rerank_id)
     configured = {split_model_id(m) for m in tenant.configured_models}
     if (name, factory) in configured or (factory is None and any(n == name for n, _ in configured)):
@@ -104,7 +114,7 @@ def extracted_keywords(question: str) -> str:
     return ", ".join(dict.fromkeys(t for t in tokenize(question) if t not in STOPWORDS))
 
 
-def retrieve(tenant: TenantBackend, query: RetrievalQuery) -> RetrievalResult:
+def retrieve(tenant: RetrievalTenant, query: RetrievalQuery) -> RetrievalResult:
     """Run one retrieval the way the server's retriever does (block of `L` candidates, absolute page slice)."""
     if query.rerank_id:
         check_rerank_model(tenant, query.rerank_id)
@@ -118,9 +128,9 @@ def retrieve(tenant: TenantBackend, query: RetrievalQuery) -> RetrievalResult:
     window = candidate_window(query.page_size)
     block_number = _ceil_div(query.page_size * query.page, window)
     if not isinstance(question, str):
-        raise PythonError("TypeError", "expected string or bytes-like object")
+        raise not_string_or_bytes()
     if block_number <= 0:
-        raise PythonError("ValueError", "Search does not support negative slicing.")
+        raise negative_slicing()
     if not tenant.index.created:
         raise DataError(NO_CHUNK_FOUND)
     block = _block(tenant, query, question, window, block_number)
@@ -140,13 +150,14 @@ def retrieve(tenant: TenantBackend, query: RetrievalQuery) -> RetrievalResult:
 
 
 def _ceil_div(numerator: int, denominator: int) -> int:
-    if denominator == 0:
-        raise PythonError("ZeroDivisionError", "division by zero")
-    return math.ceil(numerator / denominator)
+    try:
+        return math.ceil(numerator / denominator)
+    except ZeroDivisionError as exc:
+        raise from_exception(exc) from None
 
 
 def _block(
-    tenant: TenantBackend, query: RetrievalQuery, question: str, window: int, block_number: int
+    tenant: RetrievalTenant, query: RetrievalQuery, question: str, window: int, block_number: int
 ) -> list[tuple[Hit, float]]:
     """The fetched candidate block, best first, with each hit's final similarity (pagerank added)."""
     datasets = [d for d in (tenant.datasets.get(i) for i in query.dataset_ids) if d is not None]
@@ -165,12 +176,12 @@ def _block(
     return ranked[start : start + window]
 
 
-def _pagerank(tenant: TenantBackend, chunk_id: str) -> float:
+def _pagerank(tenant: RetrievalTenant, chunk_id: str) -> float:
     record = tenant.chunks.get(chunk_id)
     return float(record.pagerank_fea or 0) if record is not None else 0.0
 
 
-def _scored(tenant: TenantBackend, hit: Hit, similarity: float) -> ScoredChunk | None:
+def _scored(tenant: RetrievalTenant, hit: Hit, similarity: float) -> ScoredChunk | None:
     record = tenant.chunks.get(hit.chunk_id)
     if record is None:
         return None
@@ -190,7 +201,7 @@ def _scored(tenant: TenantBackend, hit: Hit, similarity: float) -> ScoredChunk |
 
 
 def _with_highlights(
-    tenant: TenantBackend, chunks: list[ScoredChunk], block: list[tuple[Hit, float]], question: str
+    tenant: RetrievalTenant, chunks: list[ScoredChunk], block: list[tuple[Hit, float]], question: str
 ) -> list[ScoredChunk]:
     """Every chunk gets `highlight` (its markup, else its content) once any block candidate has one."""
     marked = {c.id: highlight(c.content, question) for c in chunks}
@@ -199,7 +210,9 @@ def _with_highlights(
     return [replace(c, highlight=remove_redundant_spaces(marked[c.id]) if marked[c.id] else c.content) for c in chunks]
 
 
-def _block_has_highlight(tenant: TenantBackend, block: list[tuple[Hit, float]], question: str, seen: set[str]) -> bool:
+def _block_has_highlight(
+    tenant: RetrievalTenant, block: list[tuple[Hit, float]], question: str, seen: set[str]
+) -> bool:
     for hit, _ in block:
         if hit.chunk_id in seen:
             continue
@@ -215,6 +228,48 @@ def _doc_aggs(chunks: Iterable[ScoredChunk]) -> list[DocAgg]:
         counts.setdefault(chunk.document_name, [chunk.document_id, 0])[1] += 1
     ordered = sorted(counts.items(), key=lambda item: -int(item[1][1]))
     return [DocAgg(name, doc_id, count) for name, (doc_id, count) in ordered]
+
+
+# -- the routes' checks ----------------------------------------------------------------------------------
+def owned_datasets(datasets: DatasetStore, dataset_ids: list[Any]) -> list[Dataset]:
+    """retrieveChunks: every id names one of the caller's datasets, and they share one embedding model."""
+    found = []
+    for dataset_id in dataset_ids:
+        dataset = datasets.get(dataset_id) if isinstance(dataset_id, str) else None
+        if dataset is None:
+            raise DataError(f"You don't own the dataset {dataset_id}.")
+        found.append(dataset)
+    if len({split_model_id(d.embd_id)[0] for d in found}) != 1:
+        raise DataError('Datasets use different embedding models."')
+    return found
+
+
+def check_documents(documents: DocumentStore, datasets: list[Dataset], document_ids: list[Any]) -> None:
+    """retrieveChunks: every document id names a document of those datasets."""
+    owned = {
+        doc.id for dataset_id in dict.fromkeys(d.id for d in datasets) for doc in documents.documents_of(dataset_id)
+    }
+    for document_id in document_ids:
+        if not isinstance(document_id, str) or document_id not in owned:
+            raise DataError(f"The datasets don't own the document {document_id}")
+
+
+def dify_retrieve(
+    tenant: RetrievalTenant, question: Any, dataset_id: Any, threshold: float, top_k: int
+) -> RetrievalResult:
+    """difyRetrieval: one dataset of the caller; failures as real HTTP statuses (404 not found, 500 a crash)."""
+    dataset = tenant.datasets.get(dataset_id) if isinstance(dataset_id, str) else None
+    if dataset is None or dataset.tenant_id != tenant.tenant_id:
+        raise HttpStatusError(404, "Knowledgebase not found!")
+    query = RetrievalQuery(question, [dataset_id], page_size=top_k, similarity_threshold=threshold, top_k=top_k)
+    try:
+        return retrieve(tenant, query)
+    except DataError as err:
+        if err.message != NO_CHUNK_FOUND:
+            raise
+        raise HttpStatusError(404, NO_CHUNK_FOUND) from None
+    except PythonError as err:
+        raise HttpStatusError(500, err.detail) from None
 
 
 # -- renderers -------------------------------------------------------------------------------------------
@@ -275,6 +330,3 @@ def render_reference(found: RetrievalResult) -> dict[str, Any]:
         "chunks": [reference_chunk(c) for c in found.chunks],
         "doc_aggs": render_doc_aggs(found),
     }
-
-
-# -- request parsing ---------------------------------------------------------------------------------------

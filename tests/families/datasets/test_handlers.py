@@ -51,6 +51,7 @@ def made(client: TestClient, name: str = "kb", **body: Any) -> dict[str, Any]:
 
 # -- create ----------------------------------------------------------------------------------------
 def test_create_dataset_returns_the_22_key_row_with_defaults(client: TestClient) -> None:
+    """createDataset: returns the 22 key row with defaults."""
     data = made(client, name="  kb one  ")
     assert set(data) == DATASET_KEYS
     assert data["name"] == "kb one"
@@ -75,6 +76,7 @@ def test_create_dataset_returns_the_22_key_row_with_defaults(client: TestClient)
 
 
 def test_create_dataset_bytes_are_sorted_compact_with_newline(client: TestClient) -> None:
+    """createDataset: bytes are sorted compact with newline."""
     response = client.post("/api/v1/datasets", json={"name": "é"})
     assert response.headers["content-type"] == "application/json"
     assert response.content.startswith(b'{"code":0,"data":{"avatar":null,"chunk_count":0,')
@@ -83,6 +85,7 @@ def test_create_dataset_bytes_are_sorted_compact_with_newline(client: TestClient
 
 
 def test_create_dataset_fills_the_whole_parser_config_when_given(client: TestClient) -> None:
+    """createDataset: fills the whole parser config when given."""
     data = made(client, parser_config={"chunk_token_num": 256})
     assert data["parser_config"] == {
         "auto_keywords": 0,
@@ -114,10 +117,12 @@ def test_create_dataset_fills_the_whole_parser_config_when_given(client: TestCli
 def test_create_dataset_default_parser_config_per_method(
     client: TestClient, method: str, expected: dict[str, Any]
 ) -> None:
+    """createDataset: default parser config per method."""
     assert made(client, chunk_method=method)["parser_config"] == expected
 
 
 def test_create_dataset_duplicate_name_is_102_case_insensitive(client: TestClient) -> None:
+    """createDataset: duplicate name is 102 case insensitive."""
     made(client, name="Kb")
     assert create(client, name="kB ") == {"code": 102, "message": "Dataset name 'kB' already exists"}
 
@@ -200,10 +205,12 @@ def test_create_dataset_duplicate_name_is_102_case_insensitive(client: TestClien
     ],
 )
 def test_create_dataset_validation_messages(client: TestClient, body: dict[str, Any], message: str) -> None:
+    """createDataset: validation messages."""
     assert create(client, **body) == {"code": 101, "message": message}
 
 
 def test_create_dataset_reports_errors_in_declaration_order_unknown_last(client: TestClient) -> None:
+    """createDataset: reports errors in declaration order unknown last."""
     payload = create(client, zzz=1, pagerank=-1, name="")
     assert payload["code"] == 101
     lines = payload["message"].split("\n")
@@ -211,6 +218,7 @@ def test_create_dataset_reports_errors_in_declaration_order_unknown_last(client:
 
 
 def test_create_dataset_permission_is_lower_cased(client: TestClient) -> None:
+    """createDataset: permission is lower cased."""
     assert made(client, permission="TEAM")["permission"] == "team"
 
 
@@ -232,6 +240,7 @@ def test_create_dataset_permission_is_lower_cased(client: TestClient) -> None:
 def test_create_dataset_strict_json_pipeline(
     client: TestClient, content_type: str | None, body: bytes, message: str | None
 ) -> None:
+    """createDataset: strict json pipeline."""
     headers = {"Content-Type": content_type} if content_type else {}
     payload = client.post("/api/v1/datasets", content=body, headers=headers).json()
     assert payload["code"] == 101
@@ -248,16 +257,19 @@ def test_create_dataset_strict_json_pipeline(
     ],
 )
 def test_create_dataset_embedding_model_check(client: TestClient, model: str, message: str) -> None:
+    """createDataset: embedding model check."""
     assert create(client, name="x", embedding_model=model) == {"code": 101, "message": message}
 
 
 def test_create_dataset_builtin_embedding_models_pass(client: TestClient) -> None:
+    """createDataset: builtin embedding models pass."""
     data = made(client, embedding_model="maidalun1020/bce-embedding-base_v1@Youdao")
     assert data["embedding_model"] == "maidalun1020/bce-embedding-base_v1@Youdao"
 
 
 # -- list ------------------------------------------------------------------------------------------
 def test_list_datasets_orders_by_create_time_desc_and_pages(client: TestClient) -> None:
+    """listDatasets: orders by create time desc and pages."""
     for name in ("a", "b", "c"):
         made(client, name=name)
     assert [d["name"] for d in client.get("/api/v1/datasets").json()["data"]] == ["c", "b", "a"]
@@ -275,6 +287,7 @@ def test_list_datasets_orders_by_create_time_desc_and_pages(client: TestClient) 
 
 
 def test_list_datasets_filters_by_id_and_name(client: TestClient) -> None:
+    """listDatasets: filters by id and name."""
     first = made(client, name="Alpha")
     made(client, name="beta")
     assert [d["id"] for d in client.get(f"/api/v1/datasets?id={first['id']}").json()["data"]] == [first["id"]]
@@ -306,11 +319,13 @@ def test_list_datasets_filters_by_id_and_name(client: TestClient) -> None:
     ],
 )
 def test_list_datasets_errors(client: TestClient, query: str, expected: dict[str, Any]) -> None:
+    """listDatasets: errors."""
     made(client, name="x")
     assert client.get(f"/api/v1/datasets?{query}").json() == expected
 
 
 def test_list_datasets_negative_page_is_a_mysql_error(client: TestClient) -> None:
+    """listDatasets: negative page is a mysql error."""
     payload = client.get("/api/v1/datasets?page=-1").json()
     assert payload["code"] == 100
     assert payload["message"] == "1064"
@@ -319,6 +334,7 @@ def test_list_datasets_negative_page_is_a_mysql_error(client: TestClient) -> Non
 
 # -- update ----------------------------------------------------------------------------------------
 def test_update_dataset_applies_only_sent_fields(client: TestClient) -> None:
+    """updateDataset: applies only sent fields."""
     data = made(client, name="kb", description="d")
     payload = client.put(f"/api/v1/datasets/{data['id']}", json={"name": "renamed", "pagerank": 5}).json()
     assert payload == {"code": 0}
@@ -327,6 +343,7 @@ def test_update_dataset_applies_only_sent_fields(client: TestClient) -> None:
 
 
 def test_update_dataset_parser_config_merges_and_method_resets(client: TestClient) -> None:
+    """updateDataset: parser config merges and method resets."""
     data = made(client)
     url = f"/api/v1/datasets/{data['id']}"
     assert client.put(url, json={"parser_config": {"chunk_token_num": 64, "raptor": {"max_token": 9}}}).json() == {
@@ -362,10 +379,12 @@ def test_update_dataset_parser_config_merges_and_method_resets(client: TestClien
     ],
 )
 def test_update_dataset_id_must_be_uuid1(client: TestClient, dataset_id: str, message: str) -> None:
+    """updateDataset: id must be uuid1."""
     assert client.put(f"/api/v1/datasets/{dataset_id}", json={"name": "x"}).json() == {"code": 101, "message": message}
 
 
 def test_update_dataset_errors(client: TestClient, other_client: TestClient) -> None:
+    """updateDataset: errors."""
     data = made(client, name="kb")
     made(client, name="taken")
     url = f"/api/v1/datasets/{data['id']}"
@@ -394,6 +413,7 @@ def test_update_dataset_errors(client: TestClient, other_client: TestClient) -> 
 
 
 def test_update_dataset_embedding_model_locked_when_chunks_exist(client: TestClient, app: Any) -> None:
+    """updateDataset: embedding model locked when chunks exist."""
     data = made(client)
     tenant = app.state.emulator.backends.tenant_for_key(API_KEY)
     tenant.datasets.get(data["id"]).chunk_num = 3
@@ -408,6 +428,7 @@ def test_update_dataset_embedding_model_locked_when_chunks_exist(client: TestCli
 
 # -- delete ----------------------------------------------------------------------------------------
 def test_delete_datasets_by_ids(client: TestClient) -> None:
+    """deleteDatasets: by ids."""
     a, b = made(client, name="a"), made(client, name="b")
     assert client.request("DELETE", "/api/v1/datasets", json={"ids": [a["id"]]}).json() == {"code": 0}
     assert [d["id"] for d in client.get("/api/v1/datasets").json()["data"]] == [b["id"]]
@@ -415,6 +436,7 @@ def test_delete_datasets_by_ids(client: TestClient) -> None:
 
 @pytest.mark.parametrize("body", [None, {}, {"ids": None}, {"ids": []}, {"ids": ""}])
 def test_delete_datasets_without_ids_deletes_all(client: TestClient, body: Any) -> None:
+    """deleteDatasets: without ids deletes all."""
     made(client, name="a")
     made(client, name="b")
     assert client.request("DELETE", "/api/v1/datasets", json=body).json() == {"code": 0}
@@ -422,6 +444,7 @@ def test_delete_datasets_without_ids_deletes_all(client: TestClient, body: Any) 
 
 
 def test_delete_datasets_partial_and_duplicate_results(client: TestClient, other_client: TestClient) -> None:
+    """deleteDatasets: partial and duplicate results."""
     a = made(client, name="a")
     b = made(client, name="b")
     foreign = made(other_client, name="theirs")
@@ -446,6 +469,7 @@ def test_delete_datasets_partial_and_duplicate_results(client: TestClient, other
     ],
 )
 def test_delete_datasets_crashes_like_the_server(client: TestClient, body: Any, message: str) -> None:
+    """deleteDatasets: crashes like the server."""
     assert client.request("DELETE", "/api/v1/datasets", json=body).json() == {
         "code": 100,
         "data": None,
@@ -454,12 +478,14 @@ def test_delete_datasets_crashes_like_the_server(client: TestClient, body: Any, 
 
 
 def test_delete_datasets_string_ids_iterate_characters(client: TestClient) -> None:
+    """deleteDatasets: string ids iterate characters."""
     made(client, name="a")
     payload = client.request("DELETE", "/api/v1/datasets", json={"ids": "ab"}).json()
     assert payload == {"code": 102, "message": "You don't own the dataset a; You don't own the dataset b"}
 
 
 def test_tenants_are_isolated(client: TestClient, other_client: TestClient) -> None:
+    """listDatasets, updateDataset, deleteDatasets: tenants are isolated."""
     mine = made(client, name="shared-name")
     theirs = made(other_client, name="shared-name")
     assert mine["tenant_id"] != theirs["tenant_id"]

@@ -72,25 +72,30 @@ def crash(message: str) -> dict[str, Any]:
 
 # -- §4.1 errors, in the server's order ---------------------------------------------------------------------
 def test_auth_comes_first(anon_client: TestClient) -> None:
+    """retrieveChunks: auth comes first."""
     assert post(anon_client, {}) == {"code": 0, "data": False, "message": "`Authorization` can't be empty"}
 
 
 def test_missing_or_non_object_body_crashes(client: TestClient) -> None:
+    """retrieveChunks: missing or non object body crashes."""
     assert post(client) == crash("AttributeError(\"'NoneType' object has no attribute 'get'\")")
     assert post(client, [1]) == crash("AttributeError(\"'list' object has no attribute 'get'\")")
 
 
 @pytest.mark.parametrize("value", [None, [], "", 0])
 def test_dataset_ids_required(client: TestClient, value: Any) -> None:
+    """retrieveChunks: dataset ids required."""
     assert post(client, {"question": "x", "dataset_ids": value}) == error(102, "`dataset_ids` is required.")
     assert post(client, {"question": "x"}) == error(102, "`dataset_ids` is required.")
 
 
 def test_dataset_ids_must_be_a_list(client: TestClient, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """retrieveChunks: dataset ids must be a list."""
     assert post(client, {"question": "x", "dataset_ids": kb[0].id}) == error(102, "`dataset_ids` should be a list")
 
 
 def test_unknown_or_foreign_dataset(app: Starlette, client: TestClient, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """retrieveChunks: unknown or foreign dataset."""
     theirs, _ = seed(tenant(app, OTHER_KEY), {"t.txt": ["secret capital"]}, name="theirs")
     body = {"question": "capital", "dataset_ids": [kb[0].id, "nope"]}
     assert post(client, body) == error(102, "You don't own the dataset nope.")
@@ -101,6 +106,7 @@ def test_unknown_or_foreign_dataset(app: Starlette, client: TestClient, kb: tupl
 
 
 def test_datasets_with_different_embedding_models(app: Starlette, client: TestClient, kb: Any) -> None:
+    """retrieveChunks: datasets with different embedding models."""
     t = tenant(app)
     other = t.datasets.insert(name="other", embd_id="maidalun1020/bce-embedding-base_v1@Youdao")
     same_name = t.datasets.insert(name="same", embd_id="BAAI/bge-large-zh-v1.5@SILICONFLOW")
@@ -110,6 +116,7 @@ def test_datasets_with_different_embedding_models(app: Starlette, client: TestCl
 
 
 def test_question_required(client: TestClient, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """retrieveChunks: question required."""
     assert post(client, {"dataset_ids": [kb[0].id]}) == error(102, "`question` is required.")
 
 
@@ -132,10 +139,12 @@ def test_question_required(client: TestClient, kb: tuple[Dataset, dict[str, str]
     ],
 )
 def test_conversion_errors(client: TestClient, kb: Any, field: str, value: Any, message: str) -> None:
+    """retrieveChunks: conversion errors."""
     assert post(client, {"question": "capital", "dataset_ids": [kb[0].id], field: value}) == crash(message)
 
 
 def test_document_ids_checks(client: TestClient, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """retrieveChunks: document ids checks."""
     base = {"question": "capital", "dataset_ids": [kb[0].id]}
     assert post(client, {**base, "document_ids": "x"}) == error(102, "`documents` should be a list")
     assert post(client, {**base, "document_ids": None}) == error(102, "`documents` should be a list")
@@ -143,6 +152,7 @@ def test_document_ids_checks(client: TestClient, kb: tuple[Dataset, dict[str, st
 
 
 def test_no_index_yet(app: Starlette, client: TestClient) -> None:
+    """retrieveChunks: no index yet."""
     dataset = tenant(app).datasets.insert(name="empty")
     assert post(client, {"question": "capital", "dataset_ids": [dataset.id]}) == error(
         102, "No chunk found! Check the chunk status please!"
@@ -162,12 +172,14 @@ def test_no_index_yet(app: Starlette, client: TestClient) -> None:
     ],
 )
 def test_window_and_slicing_errors(client: TestClient, kb: Any, page: int, page_size: int, message: str) -> None:
+    """retrieveChunks: window and slicing errors."""
     body = {"question": "capital", "dataset_ids": [kb[0].id], "page": page, "page_size": page_size}
     assert post(client, body) == crash(message)
     assert post(client, {**body, "question": ""})["code"] == 0  # an empty question returns before
 
 
 def test_rerank_model_must_be_authorised(client: TestClient, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """retrieveChunks: rerank model must be authorised."""
     base = {"question": "capital", "dataset_ids": [kb[0].id]}
     assert post(client, {**base, "rerank_id": "foo"}) == crash("LookupError('Model(foo) not authorized')")
     assert post(client, {**base, "rerank_id": "gte-rerank@Tongyi-Qianwen"}) == crash(
@@ -178,12 +190,14 @@ def test_rerank_model_must_be_authorised(client: TestClient, kb: tuple[Dataset, 
 
 
 def test_non_string_question(client: TestClient, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """retrieveChunks: non string question."""
     body = {"question": 5, "dataset_ids": [kb[0].id]}
     assert post(client, body) == crash("TypeError('expected string or bytes-like object')")
 
 
 # -- §4.1 results ---------------------------------------------------------------------------------------------
 def test_answer_ranks_first_with_server_chunk_shape(client: TestClient, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """retrieveChunks: answer ranks first with server chunk shape."""
     dataset, docs = kb
     body = post(client, {"question": "What is the capital of France?", "dataset_ids": [dataset.id]})
     assert body["code"] == 0
@@ -218,6 +232,7 @@ def test_answer_ranks_first_with_server_chunk_shape(client: TestClient, kb: tupl
 
 
 def test_highlight_switch(client: TestClient, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """retrieveChunks: highlight switch."""
     base = {"question": "capital", "dataset_ids": [kb[0].id]}
     assert all("highlight" in c for c in post(client, {**base, "highlight": False})["data"]["chunks"])
     for off in ("false", "False"):
@@ -225,6 +240,7 @@ def test_highlight_switch(client: TestClient, kb: tuple[Dataset, dict[str, str]]
 
 
 def test_doc_aggs_count_returned_chunks_per_document(client: TestClient, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """retrieveChunks: doc aggs count returned chunks per document."""
     dataset, docs = kb
     assert set(docs) == {"geo.txt", "food.txt"}
     data = post(client, {"question": "yellow capital", "dataset_ids": [dataset.id], "similarity_threshold": 0})["data"]
@@ -234,6 +250,7 @@ def test_doc_aggs_count_returned_chunks_per_document(client: TestClient, kb: tup
 
 
 def test_threshold_and_availability(app: Starlette, client: TestClient, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """retrieveChunks: threshold and availability."""
     dataset, _ = kb
     body = {"question": "capital of France", "dataset_ids": [dataset.id], "similarity_threshold": 0.99}
     assert post(client, body)["data"] == {"chunks": [], "doc_aggs": [], "total": 0}
@@ -244,6 +261,7 @@ def test_threshold_and_availability(app: Starlette, client: TestClient, kb: tupl
 
 
 def test_paging_uses_absolute_offsets_in_the_candidate_block(app: Starlette, client: TestClient) -> None:
+    """retrieveChunks: paging uses absolute offsets in the candidate block."""
     dataset, _ = seed(tenant(app), {"many.txt": [f"capital note number {i}" for i in range(7)]})
     base = {"question": "capital note", "dataset_ids": [dataset.id], "similarity_threshold": 0}
     first = post(client, {**base, "page": 1, "page_size": 3})["data"]
@@ -270,6 +288,7 @@ def test_paging_uses_absolute_offsets_in_the_candidate_block(app: Starlette, cli
 def test_document_ids_force_threshold_zero_and_fall_back(
     client: TestClient, kb: tuple[Dataset, dict[str, str]]
 ) -> None:
+    """retrieveChunks: document ids force threshold zero and fall back."""
     dataset, docs = kb
     body = {"question": "zebra", "dataset_ids": [dataset.id], "document_ids": [docs["food.txt"]]}
     data = post(client, {**body, "similarity_threshold": 0.9})["data"]
@@ -280,17 +299,20 @@ def test_document_ids_force_threshold_zero_and_fall_back(
 
 
 def test_pagerank_is_added_to_similarity(app: Starlette, client: TestClient) -> None:
+    """retrieveChunks: pagerank is added to similarity."""
     dataset, _ = seed(tenant(app), {"p.txt": ["ranked capital text"]}, name="ranked", pagerank=50)
     chunk = post(client, {"question": "capital", "dataset_ids": [dataset.id]})["data"]["chunks"][0]
     assert chunk["similarity"] > 50
 
 
 def test_keyword_extension_keeps_working(client: TestClient, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """retrieveChunks: keyword extension keeps working."""
     data = post(client, {"question": "capital of France", "dataset_ids": [kb[0].id], "keyword": True})["data"]
     assert data["chunks"][0]["content"] == GEO[0]
 
 
 def test_retrieve_service_and_reference_renderer(app: Starlette, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """retrieveChunks: the `retrieve` service and the chat reference renderer other families reuse."""
     found = retrieve(tenant(app), RetrievalQuery("capital of Italy", [kb[0].id], page_size=2))
     reference = render_reference(found)
     assert list(reference) == ["total", "chunks", "doc_aggs"]
@@ -319,6 +341,7 @@ def dify(client: TestClient, body: Any, **headers: str) -> tuple[int, Any]:
 
 
 def test_dify_success_has_no_envelope(client: TestClient, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """difyRetrieval: success has no envelope."""
     body = {"knowledge_id": kb[0].id, "query": "capital of France", "retrieval_setting": {"top_k": 2}}
     status, data = dify(client, body)
     assert status == 200
@@ -331,6 +354,7 @@ def test_dify_success_has_no_envelope(client: TestClient, kb: tuple[Dataset, dic
 
 
 def test_dify_auth_errors(app: Starlette, kb: tuple[Dataset, dict[str, str]]) -> None:
+    """difyRetrieval: auth errors."""
     with TestClient(app) as anon:
         assert dify(anon, {}) == (200, crash("AttributeError(\"'NoneType' object has no attribute 'split'\")"))
         assert dify(anon, {}, Authorization="Bearer") == (200, crash("IndexError('list index out of range')"))
@@ -338,6 +362,7 @@ def test_dify_auth_errors(app: Starlette, kb: tuple[Dataset, dict[str, str]]) ->
 
 
 def test_dify_argument_and_lookup_errors(app: Starlette, client: TestClient, kb: Any) -> None:
+    """difyRetrieval: argument and lookup errors."""
     missing = {"code": 101, "data": None, "message": "required argument are missing: knowledge_id,query; "}
     assert dify(client, {}) == (200, missing)
     assert dify(client, {"query": "x"})[1]["message"] == "required argument are missing: knowledge_id; "
@@ -351,6 +376,7 @@ def test_dify_argument_and_lookup_errors(app: Starlette, client: TestClient, kb:
 
 
 def test_dify_default_top_k_divides_by_zero_and_missing_index(app: Starlette, client: TestClient, kb: Any) -> None:
+    """difyRetrieval: default top k divides by zero and missing index."""
     assert dify(client, {"knowledge_id": kb[0].id, "query": "capital"}) == (500, error(500, "division by zero"))
     t = tenant(app, OTHER_KEY)
     empty = t.datasets.insert(name="empty")
@@ -361,6 +387,7 @@ def test_dify_default_top_k_divides_by_zero_and_missing_index(app: Starlette, cl
 
 # -- the official SDK over a real socket ---------------------------------------------------------------------
 def test_sdk_upload_parse_retrieve_ranks_the_answer_first() -> None:
+    """uploadDocuments, parseDocuments, retrieveChunks: through the official SDK the answer ranks first."""
     from ragflow_sdk import RAGFlow
 
     from mockserver import Settings, create_app
@@ -414,6 +441,7 @@ DIFY_KEYS = ["knowledge_id", "query", "retrieval_setting"]
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_bodies_get_server_envelopes(app: Starlette, client: TestClient, data: st.DataObject) -> None:
+    """retrieveChunks, difyRetrieval: random bodies get server envelopes."""
     dataset, docs = seed(tenant(app), {"g.txt": GEO}, name=f"kb-{len(tenant(app).datasets.items)}")
     real = {"dataset_ids": [dataset.id], "document_ids": list(docs.values()), "knowledge_id": dataset.id}
     keys = data.draw(st.lists(st.sampled_from(RETRIEVAL_KEYS + DIFY_KEYS), unique=True))

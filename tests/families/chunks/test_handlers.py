@@ -51,6 +51,7 @@ def _update(client: TestClient, dataset_id: str, doc_id: str, chunk_id: str, bod
 
 # -- add --------------------------------------------------------------------------------------------
 def test_add_chunk(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """addChunk: the 8-key reply, stripped content, cleaned questions, counters up."""
     did, xid = dataset["id"], doc["id"]
     body = _add(client, did, xid, {"content": "  Alpha beta ", "important_keywords": ["k"], "questions": [" q? ", " "]})
     chunk = body["data"]["chunk"]
@@ -81,6 +82,7 @@ def test_add_chunk(client: TestClient, dataset: dict[str, Any], doc: dict[str, A
 def test_add_chunk_errors(
     client: TestClient, other_client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]
 ) -> None:
+    """addChunk: errors."""
     did, xid = dataset["id"], doc["id"]
     assert _add(other_client, did, xid, {"content": "x"}) == {
         "code": 102,
@@ -116,6 +118,7 @@ def test_add_chunk_errors(
 
 # -- list -------------------------------------------------------------------------------------------
 def test_list_chunks(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """listChunks: empty before parsing, the 10-key chunks and the document object after."""
     did, xid = dataset["id"], doc["id"]
     assert _list(client, did, xid, page=0) == {
         "code": 0,
@@ -159,6 +162,7 @@ def test_list_chunks(client: TestClient, dataset: dict[str, Any], doc: dict[str,
 def test_list_chunks_page_size_zero_returns_ten(
     client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]
 ) -> None:
+    """listChunks: page size zero returns ten."""
     did, xid = dataset["id"], doc["id"]
     for i in range(12):
         _add(client, did, xid, {"content": f"chunk number {i}"})
@@ -167,6 +171,7 @@ def test_list_chunks_page_size_zero_returns_ten(
 
 
 def test_list_chunks_keywords_highlight(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """listChunks: keywords highlight."""
     did, xid = dataset["id"], doc["id"]
     _add(client, did, xid, {"content": "Zebras live in Africa."})
     _add(client, did, xid, {"content": "Penguins live in Antarctica."})
@@ -177,6 +182,7 @@ def test_list_chunks_keywords_highlight(client: TestClient, dataset: dict[str, A
 
 
 def test_list_chunks_pdf_positions(client: TestClient, dataset: dict[str, Any]) -> None:
+    """listChunks: pdf positions."""
     did = dataset["id"]
     xid = upload_ok(client, did, ("paper.pdf", make_pdf("Photosynthesis converts light")))[0]["id"]
     parse(client, did, xid)
@@ -196,6 +202,7 @@ def _two_chunks(client: TestClient, did: str, xid: str) -> tuple[str, str]:
 def test_delete_chunks(
     client: TestClient, other_client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]
 ) -> None:
+    """deleteChunks: ownership, unknown document, partial and duplicate ids, counters down."""
     did, xid = dataset["id"], doc["id"]
     a, b = _two_chunks(client, did, xid)
     tokens = doc_view(client, did, xid)["token_count"]
@@ -229,6 +236,7 @@ def test_delete_chunks(
 def test_delete_chunks_without_ids_deletes_then_crashes(
     client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]
 ) -> None:
+    """deleteChunks: without ids deletes then crashes."""
     did, xid = dataset["id"], doc["id"]
     _two_chunks(client, did, xid)
     assert _delete(client, did, xid, {}) == {
@@ -241,6 +249,7 @@ def test_delete_chunks_without_ids_deletes_then_crashes(
 
 
 def test_delete_chunks_empty_list_wipes_the_tenant_index(client: TestClient, dataset: dict[str, Any]) -> None:
+    """deleteChunks: empty list wipes the tenant index."""
     did = dataset["id"]
     first, second = upload_ok(client, did, ("a.txt", b"x"), ("b.txt", b"y"))
     _two_chunks(client, did, first["id"])
@@ -254,6 +263,7 @@ def test_delete_chunks_empty_list_wipes_the_tenant_index(client: TestClient, dat
 
 # -- update -----------------------------------------------------------------------------------------
 def test_update_chunk(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """updateChunk: sent fields replace the stored ones, the rest stays."""
     did, xid = dataset["id"], doc["id"]
     cid = _add(client, did, xid, {"content": "old text", "important_keywords": ["k"]})["data"]["chunk"]["id"]
     before = doc_view(client, did, xid)
@@ -274,6 +284,7 @@ def test_update_chunk(client: TestClient, dataset: dict[str, Any], doc: dict[str
 def test_update_chunk_errors(
     client: TestClient, other_client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]
 ) -> None:
+    """updateChunk: errors."""
     did, xid = dataset["id"], doc["id"]
     cid = _add(client, did, xid, {"content": "x"})["data"]["chunk"]["id"]
     assert _update(client, did, xid, "nope", {}) == {"code": 102, "message": "Can't find this chunk nope"}
@@ -297,6 +308,7 @@ def test_update_chunk_errors(
 
 
 def test_update_chunk_of_qa_document(client: TestClient, dataset: dict[str, Any]) -> None:
+    """updateChunk: a Q&A document's content must split into question and answer."""
     did = dataset["id"]
     xid = upload_ok(client, did, ("faq.txt", b"What?\tThat."))[0]["id"]
     client.put(f"{API}/datasets/{did}/documents/{xid}", json={"chunk_method": "qa"})

@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
-from mockserver.families.documents.files import content_disposition, deduplicate
+from mockserver.families.documents.files import deduplicate
 from tests.conftest import API_KEY, OTHER_KEY
 from tests.resources.knowledge import (
     API,
@@ -45,6 +45,7 @@ def _raw_multipart(client: TestClient, dataset_id: str, disposition: str, conten
 
 # -- upload -----------------------------------------------------------------------------------------
 def test_upload_documents_returns_eleven_keys(client: TestClient, dataset: dict[str, Any]) -> None:
+    """uploadDocuments: returns eleven keys."""
     docs = upload_ok(client, dataset["id"], ("a.txt", b"hello"), ("b.md", b"# title"))
     assert [d["name"] for d in docs] == ["a.txt", "b.md"]
     assert sorted(docs[0]) == sorted(
@@ -72,6 +73,7 @@ def test_upload_documents_returns_eleven_keys(client: TestClient, dataset: dict[
 
 
 def test_upload_documents_without_file_part(client: TestClient, dataset: dict[str, Any]) -> None:
+    """uploadDocuments: without file part."""
     url = f"{API}/datasets/{dataset['id']}/documents"
     assert client.post(url, json={"a": 1}).json() == {"code": 101, "message": "No file part!"}
     assert client.post(url, data={"file": "plain"}).json() == {"code": 101, "message": "No file part!"}
@@ -82,6 +84,7 @@ def test_upload_documents_without_file_part(client: TestClient, dataset: dict[st
 
 
 def test_upload_documents_malformed_multipart_is_no_file_part(client: TestClient, dataset: dict[str, Any]) -> None:
+    """uploadDocuments: malformed multipart is no file part."""
     headers = {"Content-Type": "multipart/form-data; boundary=abc"}
     url = f"{API}/datasets/{dataset['id']}/documents"
     body = client.post(url, content=b"--abc\r\ngarbage without end", headers=headers).json()
@@ -89,6 +92,7 @@ def test_upload_documents_malformed_multipart_is_no_file_part(client: TestClient
 
 
 def test_upload_documents_empty_and_long_filenames(client: TestClient, dataset: dict[str, Any]) -> None:
+    """uploadDocuments: empty and long filenames."""
     assert _raw_multipart(client, dataset["id"], 'name="file"; filename=""') == {
         "code": 101,
         "message": "No file selected!",
@@ -100,6 +104,7 @@ def test_upload_documents_empty_and_long_filenames(client: TestClient, dataset: 
 
 
 def test_upload_documents_unknown_or_foreign_dataset(client: TestClient, other_client: TestClient) -> None:
+    """uploadDocuments: unknown or foreign dataset."""
     body = upload(client, "nope", ("a.txt", b"x"))
     assert body == {"code": 100, "data": None, "message": 'LookupError("Can\'t find the dataset with ID nope!")'}
     foreign = create_dataset(other_client, "theirs")
@@ -109,6 +114,7 @@ def test_upload_documents_unknown_or_foreign_dataset(client: TestClient, other_c
 
 
 def test_upload_documents_into_foreign_dataset_without_isolation() -> None:
+    """uploadDocuments: into foreign dataset without isolation."""
     app = create_app(Settings.for_tests(api_keys=(API_KEY, OTHER_KEY), strict_tenant_isolation=False))
     with (
         TestClient(app, headers={"Authorization": f"Bearer {API_KEY}"}) as mine,
@@ -121,6 +127,7 @@ def test_upload_documents_into_foreign_dataset_without_isolation() -> None:
 
 
 def test_upload_documents_partial_failure_keeps_successes(client: TestClient, dataset: dict[str, Any]) -> None:
+    """uploadDocuments: partial failure keeps successes."""
     body = upload(client, dataset["id"], ("good.txt", b"x"), ("a.exe", b"x"), ("noext", b"y"))
     assert body == {
         "code": 500,
@@ -132,6 +139,7 @@ def test_upload_documents_partial_failure_keeps_successes(client: TestClient, da
 
 
 def test_upload_documents_fake_pdf_and_image(client: TestClient, dataset: dict[str, Any]) -> None:
+    """uploadDocuments: fake pdf and image."""
     body = upload(client, dataset["id"], ("x.pdf", b"not a pdf"))
     assert body == {"code": 500, "message": "x.pdf: No /Root object! - Is this really a PDF?"}
     body = upload(client, dataset["id"], ("x.png", b"not an image"))
@@ -144,6 +152,7 @@ def test_upload_documents_fake_pdf_and_image(client: TestClient, dataset: dict[s
 
 
 def test_upload_documents_types_and_chunk_methods(client: TestClient, dataset: dict[str, Any]) -> None:
+    """uploadDocuments: types and chunk methods."""
     docs = upload_ok(
         client,
         dataset["id"],
@@ -171,6 +180,7 @@ def test_upload_documents_types_and_chunk_methods(client: TestClient, dataset: d
 
 
 def test_upload_documents_renames_duplicates(client: TestClient, dataset: dict[str, Any]) -> None:
+    """uploadDocuments: renames duplicates."""
     names = [d["name"] for d in upload_ok(client, dataset["id"], ("a.txt", b"1"), ("A.TXT", b"2"), ("a.txt", b"3"))]
     assert names == ["a.txt", "A(1).TXT", "a(2).txt"]
     assert deduplicate("a(3).txt", {"a(3).txt"}.__contains__) == "a(4).txt"
@@ -182,6 +192,7 @@ def test_upload_documents_renames_duplicates(client: TestClient, dataset: dict[s
 def test_upload_documents_file_number_limit(
     client: TestClient, dataset: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """uploadDocuments: file number limit."""
     monkeypatch.setenv("MAX_FILE_NUM_PER_USER", "1")
     body = upload(client, dataset["id"], ("a.txt", b"1"), ("b.txt", b"2"))
     assert body == {"code": 500, "message": "b.txt: Exceed the maximum file number of a free user!"}
@@ -189,6 +200,7 @@ def test_upload_documents_file_number_limit(
 
 
 def test_upload_documents_empty_file_accepted(client: TestClient, dataset: dict[str, Any]) -> None:
+    """uploadDocuments: empty file accepted."""
     doc = upload_ok(client, dataset["id"], ("empty.txt", b""))[0]
     assert doc["size"] == 0
     got = client.get(f"{API}/datasets/{dataset['id']}/documents/{doc['id']}").json()
@@ -196,6 +208,7 @@ def test_upload_documents_empty_file_accepted(client: TestClient, dataset: dict[
 
 
 def test_upload_documents_over_the_size_limit() -> None:
+    """uploadDocuments: over the size limit."""
     app = create_app(Settings.for_tests(api_keys=(API_KEY,), max_content_length=1000))
     with TestClient(app, headers={"Authorization": f"Bearer {API_KEY}"}) as client:
         dataset = create_dataset(client)
@@ -217,6 +230,7 @@ def doc(client: TestClient, dataset: dict[str, Any]) -> dict[str, Any]:
 def test_update_document_ownership_and_body(
     client: TestClient, other_client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]
 ) -> None:
+    """updateDocument: ownership and body."""
     assert _put(other_client, dataset["id"], doc["id"], {"name": "x.txt"}) == {
         "code": 102,
         "message": "You don't own the dataset.",
@@ -232,6 +246,7 @@ def test_update_document_ownership_and_body(
 
 
 def test_update_document_read_only_counters(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """updateDocument: read only counters."""
     assert _put(client, dataset["id"], doc["id"], {"chunk_count": 1}) == {
         "code": 102,
         "message": "Can't change `chunk_count`.",
@@ -242,6 +257,7 @@ def test_update_document_read_only_counters(client: TestClient, dataset: dict[st
 
 
 def test_update_document_meta_fields_and_name(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """updateDocument: meta fields and name."""
     did, xid = dataset["id"], doc["id"]
     assert _put(client, did, xid, {"meta_fields": [1]}) == {"code": 102, "message": "meta_fields must be a dictionary"}
     assert _put(client, did, xid, {"meta_fields": {"author": "ann"}}) == {"code": 0}
@@ -271,6 +287,7 @@ def test_update_document_meta_fields_and_name(client: TestClient, dataset: dict[
 
 
 def test_update_document_parser_config_merge(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """updateDocument: parser config merge."""
     did, xid = dataset["id"], doc["id"]
     assert _put(client, did, xid, {"parser_config": {"chunk_token_num": 64, "extra": [1]}}) == {"code": 0}
     config = doc_view(client, did, xid)["parser_config"]
@@ -294,6 +311,7 @@ def test_update_document_parser_config_merge(client: TestClient, dataset: dict[s
 
 
 def test_update_document_chunk_method(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """updateDocument: chunk method."""
     did, xid = dataset["id"], doc["id"]
     assert _put(client, did, xid, {"chunk_method": "foo"}) == {
         "code": 102,
@@ -326,6 +344,7 @@ def test_update_document_chunk_method(client: TestClient, dataset: dict[str, Any
 
 
 def test_update_document_enabled(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """updateDocument: enabled."""
     did, xid = dataset["id"], doc["id"]
     parse(client, did, xid)
     assert _put(client, did, xid, {"enabled": False}) == {"code": 0, "data": True}
@@ -345,6 +364,7 @@ def test_update_document_enabled(client: TestClient, dataset: dict[str, Any], do
 
 # -- download ---------------------------------------------------------------------------------------
 def test_download_document(client: TestClient, other_client: TestClient, dataset: dict[str, Any]) -> None:
+    """downloadDocument: bytes, headers, ranges and the route's ownership wording."""
     did = dataset["id"]
     doc = upload_ok(client, did, ("my file.txt", b"0123456789"))[0]
     url = f"{API}/datasets/{did}/documents/{doc['id']}"
@@ -363,13 +383,9 @@ def test_download_document(client: TestClient, other_client: TestClient, dataset
     }
 
 
-def test_download_content_disposition_forms() -> None:
-    assert content_disposition("a.txt") == "attachment; filename=a.txt"
-    assert content_disposition("日本.txt") == "attachment; filename=.txt; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt"
-
-
 # -- list -------------------------------------------------------------------------------------------
 def test_list_documents(client: TestClient, other_client: TestClient, dataset: dict[str, Any]) -> None:
+    """listDocuments: order, paging, filters, keywords and the ownership checks."""
     did = dataset["id"]
     clock: Any = tenant_of(client).clock
     for name in ("b.txt", "a.txt", "c_1.txt", "D%2.txt"):
@@ -408,6 +424,7 @@ def _delete(client: TestClient, dataset_id: str, body: Any) -> Any:
 
 
 def test_delete_documents(client: TestClient, other_client: TestClient, dataset: dict[str, Any]) -> None:
+    """deleteDocuments: ownership, misses raised together, duplicates, everything when no ids."""
     did = dataset["id"]
     a, b, c = upload_ok(client, did, ("a.txt", b"1"), ("b.txt", b"2"), ("c.txt", b"3"))
     assert _delete(other_client, did, {"ids": [a["id"]]}) == {
@@ -428,6 +445,7 @@ def test_delete_documents(client: TestClient, other_client: TestClient, dataset:
 
 
 def test_delete_documents_outside_the_dataset(client: TestClient, other_client: TestClient) -> None:
+    """deleteDocuments: outside the dataset."""
     first, second = create_dataset(client, "one"), create_dataset(client, "two")
     doc = upload_ok(client, second["id"], ("a.txt", b"1"))[0]
     assert _delete(client, first["id"], {"ids": [doc["id"]]}) == {"code": 0}
@@ -441,6 +459,7 @@ def test_delete_documents_outside_the_dataset(client: TestClient, other_client: 
 
 
 def test_delete_documents_reduces_counters(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """deleteDocuments: reduces counters."""
     did = dataset["id"]
     parse(client, did, doc["id"])
     assert dataset_view(client, did)["chunk_count"] > 0
@@ -456,6 +475,7 @@ def _stop(client: TestClient, dataset_id: str, body: Any) -> Any:
 
 
 def test_parse_documents_errors(client: TestClient, other_client: TestClient, dataset: dict[str, Any]) -> None:
+    """parseDocuments: errors."""
     did = dataset["id"]
     url = f"{API}/datasets/{did}/chunks"
     assert other_client.post(url, json={"document_ids": ["x"]}).json() == {
@@ -473,6 +493,7 @@ def test_parse_documents_errors(client: TestClient, other_client: TestClient, da
 
 
 def test_parse_documents_lifecycle_by_polls(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """parseDocuments, listDocuments: lifecycle by polls."""
     did, xid = dataset["id"], doc["id"]
     tenant_of(client).documents.set_progression(xid, "polls:2")
     assert parse(client, did, xid, xid) == {
@@ -496,6 +517,7 @@ def test_parse_documents_lifecycle_by_polls(client: TestClient, dataset: dict[st
 def test_parse_documents_by_seconds_and_reparse(
     client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]
 ) -> None:
+    """parseDocuments: by seconds and reparse."""
     did, xid = dataset["id"], doc["id"]
     tenant = tenant_of(client)
     tenant.documents.set_progression(xid, "seconds:10")
@@ -518,6 +540,7 @@ def test_parse_documents_by_seconds_and_reparse(
 
 
 def test_parse_documents_failure(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """parseDocuments: failure."""
     did, xid = dataset["id"], doc["id"]
     tenant_of(client).documents.set_progression(xid, "fail:40:boom")
     parse(client, did, xid)
@@ -529,6 +552,7 @@ def test_parse_documents_failure(client: TestClient, dataset: dict[str, Any], do
 
 
 def test_stop_parsing_documents(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """stopParsingDocuments: refused at progress 0 or 1, unknown ids, cancelling a running parse."""
     did, xid = dataset["id"], doc["id"]
     assert _stop(client, did, {"document_ids": [xid]}) == {
         "code": 102,
@@ -556,6 +580,7 @@ def test_stop_parsing_documents(client: TestClient, dataset: dict[str, Any], doc
 def test_parse_documents_stopped_after_completion_is_refused(
     client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]
 ) -> None:
+    """parseDocuments, stopParsingDocuments: stopped after completion is refused."""
     parse(client, dataset["id"], doc["id"])
     assert _stop(client, dataset["id"], {"document_ids": [doc["id"]]})["message"] == (
         "Can't stop parsing document with progress at 0 or 1"
@@ -563,6 +588,7 @@ def test_parse_documents_stopped_after_completion_is_refused(
 
 
 def test_dataset_delete_cascades(client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]) -> None:
+    """deleteDatasets: a dataset's documents, chunks, index entries and bytes go with it."""
     parse(client, dataset["id"], doc["id"])
     tenant = tenant_of(client)
     assert tenant.chunks.count_of(doc["id"]) > 0
@@ -576,6 +602,7 @@ def test_dataset_delete_cascades(client: TestClient, dataset: dict[str, Any], do
 def test_finished_timed_parse_is_visible_to_retrieval_without_polling(
     client: TestClient, dataset: dict[str, Any], doc: dict[str, Any]
 ) -> None:
+    """parseDocuments, retrieveChunks: finished timed parse is visible to retrieval without polling."""
     did, xid = dataset["id"], doc["id"]
     tenant = tenant_of(client)
     tenant.documents.set_progression(xid, "seconds:4")

@@ -41,7 +41,11 @@ class ModelDataset:
 
 
 class CounterMachine(RuleBasedStateMachine):
-    """Random uploads, parses, chunk adds/deletes, document and dataset deletes."""
+    """Random uploads, parses, chunk adds/deletes, document and dataset deletes.
+
+    Operations: createDataset, uploadDocuments, parseDocuments, listDocuments, stopParsingDocuments, addChunk,
+    deleteChunks, deleteDocuments, deleteDatasets.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,12 +66,14 @@ class CounterMachine(RuleBasedStateMachine):
     # -- rules ---------------------------------------------------------------------------------------
     @rule()
     def create_dataset(self) -> None:
+        """createDataset."""
         body = self.client.post(f"{API}/datasets", json={"name": f"kb{self._next()}"}).json()
         self.datasets[body["data"]["id"]] = ModelDataset()
 
     @precondition(lambda self: self.datasets)
     @rule(data=st.data(), lines=st.lists(st.sampled_from(WORDS), min_size=0, max_size=40))
     def upload(self, data: st.DataObject, lines: list[str]) -> None:
+        """uploadDocuments."""
         dataset_id = data.draw(st.sampled_from(sorted(self.datasets)))
         text = "\n".join(f"{word} note {i}" for i, word in enumerate(lines))
         parts = [("file", (f"doc{self._next()}.txt", text.encode()))]
@@ -79,6 +85,7 @@ class CounterMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(not d.running for d in self.docs.values()))
     @rule(data=st.data(), slow=st.booleans())
     def parse(self, data: st.DataObject, slow: bool) -> None:
+        """parseDocuments."""
         doc_id = data.draw(st.sampled_from(sorted(k for k, d in self.docs.items() if not d.running)))
         model = self.docs[doc_id]
         self.tenant.documents.set_progression(doc_id, "polls:1" if slow else "immediate")
@@ -93,6 +100,7 @@ class CounterMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(d.running for d in self.docs.values()))
     @rule(data=st.data())
     def poll(self, data: st.DataObject) -> None:
+        """listDocuments (one poll)."""
         doc_id = data.draw(st.sampled_from(sorted(k for k, d in self.docs.items() if d.running)))
         model = self.docs[doc_id]
         before = set(self.tenant.chunks.ordered_ids(doc_id))
@@ -103,6 +111,7 @@ class CounterMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(d.running for d in self.docs.values()))
     @rule(data=st.data())
     def stop(self, data: st.DataObject) -> None:
+        """stopParsingDocuments."""
         doc_id = data.draw(st.sampled_from(sorted(k for k, d in self.docs.items() if d.running)))
         model = self.docs[doc_id]
         body = self.client.request(
@@ -117,6 +126,7 @@ class CounterMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.docs)
     @rule(data=st.data(), questions=st.booleans())
     def add_chunk(self, data: st.DataObject, questions: bool) -> None:
+        """addChunk."""
         doc_id = data.draw(st.sampled_from(sorted(self.docs)))
         model = self.docs[doc_id]
         content = f"manual chunk {self._next()} about {data.draw(st.sampled_from(WORDS))}"
@@ -129,6 +139,7 @@ class CounterMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(self.tenant.chunks.count_of(d) for d in self.docs))
     @rule(data=st.data())
     def delete_chunks(self, data: st.DataObject) -> None:
+        """deleteChunks."""
         doc_id = data.draw(st.sampled_from(sorted(d for d in self.docs if self.tenant.chunks.count_of(d))))
         model = self.docs[doc_id]
         existing = self.tenant.chunks.ordered_ids(doc_id)
@@ -141,6 +152,7 @@ class CounterMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.docs)
     @rule(data=st.data())
     def delete_document(self, data: st.DataObject) -> None:
+        """deleteDocuments."""
         doc_id = data.draw(st.sampled_from(sorted(self.docs)))
         model = self.docs.pop(doc_id)
         body = self.client.request("DELETE", f"{API}/datasets/{model.dataset}/documents", json={"ids": [doc_id]})
@@ -153,6 +165,7 @@ class CounterMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.datasets)
     @rule(data=st.data())
     def delete_dataset(self, data: st.DataObject) -> None:
+        """deleteDatasets."""
         dataset_id = data.draw(st.sampled_from(sorted(self.datasets)))
         body = self.client.request("DELETE", f"{API}/datasets", json={"ids": [dataset_id]}).json()
         assert body == {"code": 0}

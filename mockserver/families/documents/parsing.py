@@ -1,0 +1,146 @@
+"""Parse runs of documents: queued, advanced by reads and by time, finished into chunks, failed or cancelled."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from mockserver.core.chunking import Piece, chunk_document
+from mockserver.core.errors import DataError
+from mockserver.core.lifecycle import (
+    CANCEL,
+    DONE,
+    FAIL,
+    QUEUED_PROGRESS,
+    RUNNING,
+    UNSTART,
+    ParseJob,
+    Progression,
+    parse_progression,
+)
+from mockserver.families.documents.records import Document, DocumentTenant
+
+
+class ParseRuns:
+    """The parse half of `DocumentStore` (its base class): one `ParseJob` per running document.
+
+    The store supplies `items` (its documents by id) and `blob` (a document's bytes).
+    """
+
+    items: dict[str, Document]
+
+    def __init__(self, tenant: DocumentTenant) -> None:
+        self.tenant = tenant
+        self.jobs: dict[str, ParseJob] = {}
+        self.pending: dict[str, list[Piece]] = {}
+        """Document id → the chunks its running parse will write when it finishes."""
+        self.progressions: dict[str, Progression] = {}
+        self.default_progression: Progression = parse_progression(tenant.settings.progression)
+
+    def blob(self, doc: Document) -> bytes:
+        """The stored bytes of a document (the store's storage)."""
+        raise NotImplementedError
+
+    def set_progression(self, doc_id: str, progression: Progression | str) -> None:
+        """Choose how this document's parse runs progress (also applies to a run in progress)."""
+        chosen = parse_progression(progression) if isinstance(progression, str) else progression
+        self.progressions[doc_id] = chosen
+        job = self.jobs.get(doc_id)
+        if job is not None:
+            self.jobs[doc_id] = replace(job, progression=chosen)
+
+    def clear_chunks(self, doc: Document) -> None:
+        """Remove the document's chunks from the index (counters untouched)."""
+        self.tenant.chunks.remove_document(doc.id)
+
+    def parse(self, doc: Document) -> None:
+        """parseDocuments (one document): counters of the document reset (not the dataset's), chunks cleared,
+        queued; a document being processed is refused."""
+        self.refresh(doc)
+        if 0 < doc.progress < 1:
+            raise DataError("Can't parse document that is currently being processed")
+        self.clear_chunks(doc)
+        doc.chunk_num = 0
+        doc.token_num = 0
+        clock = self.tenant.clock
+        now = clock.now()
+        doc.run = RUNNING
+        doc.progress = QUEUED_PROGRESS
+        doc.progress_msg = "Task is queued..."
+        doc.process_begin_at = clock.http_date(now)
+        clock.touch(doc)
+        pieces, pages = chunk_document(doc.name, self.blob(doc), doc.parser_id, doc.parser_config)
+        progression = self.progressions.get(doc.id, self.default_progression)
+        self.jobs[doc.id] = ParseJob(progression, now, pages, len(pieces))
+        self.pending[doc.id] = pieces
+        self.refresh(doc)
+
+    def stop(self, doc: Document) -> None:
+        """stopParsingDocuments (one document): CANCEL, progress 0, chunk counter 0 (tokens kept), chunks removed;
+        a document at progress 0 or 1 is refused."""
+        self.refresh(doc)
+        if doc.progress == 0 or int(doc.progress) == 1:
+            raise DataError("Can't stop parsing document with progress at 0 or 1")
+        self.forget_run(doc.id)
+        doc.run = CANCEL
+        doc.progress = 0.0
+        doc.chunk_num = 0
+        self.clear_chunks(doc)
+        self.tenant.clock.touch(doc)
+
+    def reset_run(self, doc: Document) -> None:
+        """Back to UNSTART (chunk method change): progress 0, message cleared, run forgotten."""
+        self.forget_run(doc.id)
+        doc.run = UNSTART
+        doc.progress = 0.0
+        doc.progress_msg = ""
+
+    def refresh(self, doc: Document, *, poll: bool = False) -> None:
+        """Advance the document's parse run to now; `poll` counts one read of it."""
+        job = self.jobs.get(doc.id)
+        if job is None:
+            return
+        if poll:
+            job = job.polled()
+        clock = self.tenant.clock
+        now = clock.now()
+        phase = job.phase(now)
+        if phase.fraction <= 0 and not (phase.finished or phase.failed):
+            self.jobs[doc.id] = job
+            return
+        job = job.with_log(phase, now, clock.zone)
+        self.jobs[doc.id] = job
+        doc.progress = job.progress(phase)
+        doc.progress_msg = "\n".join(job.lines)
+        if phase.finished or phase.failed:
+            self._finish(doc, job, failed=phase.failed, now=now)
+
+    def poll(self, doc_id: str) -> None:
+        """listChunks: reading a document's chunks counts as one read of its parse run."""
+        doc = self.items.get(doc_id)
+        if doc is not None:
+            self.refresh(doc, poll=True)
+
+    def settle(self) -> None:
+        """Advance every running parse to now without counting reads (before searches)."""
+        for doc_id in list(self.jobs):
+            doc = self.items.get(doc_id)
+            if doc is not None:
+                self.refresh(doc)
+
+    def forget_run(self, doc_id: str) -> None:
+        """Drop the document's running job and its pending chunks."""
+        self.jobs.pop(doc_id, None)
+        self.pending.pop(doc_id, None)
+
+    def _finish(self, doc: Document, job: ParseJob, *, failed: bool, now: float) -> None:
+        pieces = self.pending.get(doc.id, [])
+        self.forget_run(doc.id)
+        doc.process_duation = round(max(0.0, now - job.started_at), 6)
+        self.tenant.clock.touch(doc)
+        if failed:
+            doc.run = FAIL
+            return
+        doc.run = DONE
+        if pieces:
+            tokens = self.tenant.chunks.store_parsed(doc, pieces)
+            self.tenant.chunks.count(doc, len(pieces), tokens)

@@ -11,9 +11,13 @@ from tests.architecture.imports import graph, modules, strongly_connected
 
 OPTIONAL_LAZY = {
     ("mockserver.cli", "mockserver.conformance.command"),
+    ("mockserver", "mockserver.app"),
 }
-"""(importer, imported) pairs allowed to stay inside a function: the imported module needs an optional extra
-(`contract`: schemathesis, hypothesis, jsonschema), which `ragflow-mock --help` and `serve` must not."""
+"""(importer, imported) pairs allowed to stay inside a function, each for a reason:
+- `cli` → `conformance.command`: the engine needs the optional `contract` extra (schemathesis, hypothesis,
+  jsonschema), which `ragflow-mock --help` and `serve` must not;
+- `mockserver` → `mockserver.app`: the package face re-exports `create_app` (PEP 562 `__getattr__`), so that
+  importing any store module does not load the HTTP stack (Starlette) with it."""
 
 HTTP_FREE_PREFIXES = ("mockserver.core", "mockserver.state", "mockserver.settings", "mockserver.paths")
 """Packages that never reach the HTTP layer; besides them, every family module whose name does not end in

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -98,10 +99,25 @@ def _add_routes(sub: SubParsers) -> None:
     routes.set_defaults(func=_routes)
 
 
-def settings_from_args(args: argparse.Namespace) -> Settings:
-    """Serve-mode settings with the command-line overrides applied."""
+def server_environment(environ: Mapping[str, str]) -> dict[str, object]:
+    """Settings from the real server's environment variables (`REGISTER_ENABLED`, `MAX_FILE_NUM_PER_USER`) and
+    `RAGFLOW_MOCK_RSA_PRIVATE_KEY`; the entry point is the one place that reads the environment."""
+    found: dict[str, object] = {}
+    if "REGISTER_ENABLED" in environ:
+        found["register_enabled"] = environ["REGISTER_ENABLED"].strip() != "0"
+    limit = environ.get("MAX_FILE_NUM_PER_USER", "")
+    if limit.isdigit():
+        found["max_file_num_per_user"] = int(limit)
+    if environ.get("RAGFLOW_MOCK_RSA_PRIVATE_KEY"):
+        found["rsa_private_key"] = environ["RAGFLOW_MOCK_RSA_PRIVATE_KEY"]
+    return found
+
+
+def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Settings:
+    """Serve-mode settings: the server's environment variables, then the command-line overrides."""
     settings = Settings.for_serve()
     overrides: dict[str, object] = {
+        **server_environment(os.environ if environ is None else environ),
         "admin_enabled": not args.no_admin,
         "admin_key": args.admin_key,
         "reload_world": bool(args.reload_world),

@@ -74,3 +74,13 @@ def test_help_and_conformance_parser_need_no_contract_extra() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "usage: ragflow-mock conformance" in done.stdout
     assert "install the contract extra: pip install 'ragflow-mockserver[contract]'" in done.stderr
+
+
+def test_serve_reads_the_servers_environment_variables() -> None:
+    """The entry point is the one place reading the environment: REGISTER_ENABLED, MAX_FILE_NUM_PER_USER, the key."""
+    args = build_parser().parse_args(["serve"])
+    env = {"REGISTER_ENABLED": " 0 ", "MAX_FILE_NUM_PER_USER": "3", "RAGFLOW_MOCK_RSA_PRIVATE_KEY": "/k.pem"}
+    settings = settings_from_args(args, env)
+    assert (settings.register_enabled, settings.max_file_num_per_user, settings.rsa_private_key) == (False, 3, "/k.pem")
+    default = settings_from_args(args, {"REGISTER_ENABLED": "yes", "MAX_FILE_NUM_PER_USER": "x"})
+    assert (default.register_enabled, default.max_file_num_per_user, default.rsa_private_key) == (True, None, None)

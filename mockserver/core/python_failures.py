@@ -86,6 +86,11 @@ def no_class_attribute(class_name: str, attribute: str) -> PythonError:
     return PythonError("AttributeError", f"type object '{class_name}' has no attribute '{attribute}'")
 
 
+def unbound_local(name: str) -> PythonError:
+    """Reading a local never assigned: 3.10's `UnboundLocalError` text (3.11 rewords it)."""
+    return PythonError("UnboundLocalError", f"local variable '{name}' referenced before assignment")
+
+
 def key_error(key: str) -> PythonError:
     """`KeyError('key')`."""
     return PythonError("KeyError", key)

@@ -1,13 +1,8 @@
-"""Crashes of the knowledge routes: CPython 3.10 texts `core.python_failures` lacks yet, a search-client error."""
+"""The chunks family's errors: the document engine client's own refusal."""
 
 from __future__ import annotations
 
 from mockserver.core.errors import PythonError
-
-
-def unbound_local(name: str) -> PythonError:
-    """Reading a local never assigned: 3.10's `UnboundLocalError` text (3.11 rewords it)."""
-    return PythonError("UnboundLocalError", f"local variable '{name}' referenced before assignment")
 
 
 def negative_slicing() -> PythonError:

@@ -13,10 +13,11 @@ import xxhash
 from mockserver.core.chunking import Piece
 from mockserver.core.chunking.splitter import qa_content
 from mockserver.core.errors import DataError, NotFoundError
+from mockserver.core.python_failures import unbound_local
 from mockserver.core.search import count_tokens, highlight, remove_redundant_spaces
 from mockserver.core.tenancy import TenantContext
 from mockserver.core.validation import check_duplicate_ids, partial_result
-from mockserver.families.chunks.errors import negative_slicing, unbound_local
+from mockserver.families.chunks.errors import negative_slicing
 from mockserver.families.chunks.schemas import ChunkUpdate, NewChunk
 from mockserver.families.datasets.models import DatasetStore
 

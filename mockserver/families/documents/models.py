@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import os
 import re
 from collections.abc import Iterable
 from typing import Any, Protocol
@@ -168,8 +167,8 @@ class DocumentStore(ParseRuns):
 
     def upload(self, dataset: Dataset, name: str, data: bytes, uploader: str | None = None) -> Document:
         """Store one file as a new document of `dataset` (name de-duplicated, type checked, thumbnail made)."""
-        limit = os.environ.get("MAX_FILE_NUM_PER_USER", "0")
-        if limit.isdigit() and 0 < int(limit) <= len(self.items):
+        limit = self.tenant.settings.max_file_num_per_user
+        if limit is not None and 0 < limit <= len(self.items):
             raise UploadFailure("Exceed the maximum file number of a free user!")
         taken = {collation_key(d.name) for d in self.documents_of(dataset.id)}
         final = files.deduplicate(name, lambda n: collation_key(n) in taken)

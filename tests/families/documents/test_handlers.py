@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -189,11 +190,10 @@ def test_upload_documents_renames_duplicates(client: TestClient, dataset: dict[s
     assert deduplicate("README", {"README"}.__contains__) == "README(1)"
 
 
-def test_upload_documents_file_number_limit(
-    client: TestClient, dataset: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """uploadDocuments: file number limit."""
-    monkeypatch.setenv("MAX_FILE_NUM_PER_USER", "1")
+def test_upload_documents_file_number_limit(client: TestClient, dataset: dict[str, Any]) -> None:
+    """uploadDocuments: file number limit (`Settings.max_file_num_per_user`, the server's MAX_FILE_NUM_PER_USER)."""
+    tenant = tenant_of(client)
+    tenant.settings = replace(tenant.settings, max_file_num_per_user=1)
     body = upload(client, dataset["id"], ("a.txt", b"1"), ("b.txt", b"2"))
     assert body == {"code": 500, "message": "b.txt: Exceed the maximum file number of a free user!"}
     assert dataset_view(client, dataset["id"])["document_count"] == 1

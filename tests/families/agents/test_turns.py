@@ -10,19 +10,13 @@ from mockserver.families.agents.canvas import CanvasFailure, begin_input, defaul
 from mockserver.families.agents.executor import OfflineServices
 from mockserver.families.agents.models import Agent
 from mockserver.families.agents.turns import chunks_format, open_turn, required_input
-from mockserver.settings import Settings
-from mockserver.state.backend import Backends, TenantBackend
+from mockserver.state.backend import TenantBackend
 
 
 def dsl(inputs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     made = default_dsl([], prologue="Hello.")
     made["components"]["begin"]["obj"]["params"]["query"] = inputs or []
     return made
-
-
-@pytest.fixture
-def tenant() -> TenantBackend:
-    return Backends(Settings.for_tests()).create_tenant()
 
 
 @pytest.fixture

@@ -15,13 +15,7 @@ from mockserver.families.chats.schemas import (
     parse_chat_query,
     parse_chat_update,
 )
-from mockserver.settings import Settings
-from mockserver.state.backend import Backends, TenantBackend
-
-
-@pytest.fixture
-def tenant() -> TenantBackend:
-    return Backends(Settings.for_tests()).create_tenant()
+from mockserver.state.backend import TenantBackend
 
 
 @pytest.fixture

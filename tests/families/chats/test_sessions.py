@@ -14,13 +14,7 @@ from mockserver.families.chats.schemas import (
     parse_session_update,
 )
 from mockserver.families.chats.sessions import Conversation, SessionStore
-from mockserver.settings import Settings
-from mockserver.state.backend import Backends, TenantBackend
-
-
-@pytest.fixture
-def tenant() -> TenantBackend:
-    return Backends(Settings.for_tests()).create_tenant()
+from mockserver.state.backend import TenantBackend
 
 
 @pytest.fixture

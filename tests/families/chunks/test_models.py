@@ -11,13 +11,7 @@ from mockserver.families.chunks.models import ChunkStore, chunk_id
 from mockserver.families.chunks.schemas import ChunkUpdate, NewChunk, chunk_ids_sent
 from mockserver.families.datasets.models import Dataset
 from mockserver.families.documents.models import Document
-from mockserver.settings import Settings
-from mockserver.state.backend import Backends, TenantBackend
-
-
-@pytest.fixture
-def tenant() -> TenantBackend:
-    return Backends(Settings.for_tests()).create_tenant()
+from mockserver.state.backend import TenantBackend
 
 
 @pytest.fixture

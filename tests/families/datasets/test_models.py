@@ -10,13 +10,7 @@ from mockserver.core.errors import ArgumentError, DataError, PythonError
 from mockserver.core.validation import validate_model
 from mockserver.families.datasets.models import Dataset, DatasetStore
 from mockserver.families.datasets.schemas import CreateDatasetBody, UpdateDatasetBody
-from mockserver.settings import Settings
-from mockserver.state.backend import Backends, TenantBackend
-
-
-@pytest.fixture
-def tenant() -> TenantBackend:
-    return Backends(Settings.for_tests()).create_tenant()
+from mockserver.state.backend import TenantBackend
 
 
 @pytest.fixture

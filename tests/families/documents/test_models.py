@@ -17,11 +17,6 @@ from tests.resources.knowledge import TEXT
 
 
 @pytest.fixture
-def tenant() -> TenantBackend:
-    return Backends(Settings.for_tests()).create_tenant()
-
-
-@pytest.fixture
 def store(tenant: TenantBackend) -> DocumentStore:
     return tenant.documents
 

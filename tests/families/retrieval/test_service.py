@@ -18,11 +18,6 @@ from mockserver.state.backend import Backends, TenantBackend
 
 
 @pytest.fixture
-def tenant() -> TenantBackend:
-    return Backends(Settings.for_tests()).create_tenant()
-
-
-@pytest.fixture
 def dataset(tenant: TenantBackend) -> Dataset:
     dataset = tenant.datasets.insert(name="kb")
     doc = tenant.documents.upload(dataset, "geo.txt", b"")

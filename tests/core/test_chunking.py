@@ -9,7 +9,7 @@ from mockserver.core.chunking import chunk_document
 from mockserver.core.chunking.readers import Section, read
 from mockserver.core.chunking.splitter import decode_delimiter, naive_merge, qa_content
 from mockserver.core.search import count_tokens
-from tests.resources.knowledge import make_pdf
+from tests.support.knowledge import make_pdf
 
 NAIVE: dict[str, Any] = {"chunk_token_num": 128, "delimiter": "\\n"}
 

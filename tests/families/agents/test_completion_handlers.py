@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 from mockserver.core import sse
 from mockserver.core.errors import WERKZEUG_500_HTML
 from mockserver.families.agents.canvas import begin_input, default_dsl
-from tests.resources.knowledge import create_dataset, parse, upload_ok
+from tests.support.knowledge import create_dataset, parse, upload_ok
 
 TEXT = b"The sky is blue because of Rayleigh scattering. Grass is green because of chlorophyll."
 

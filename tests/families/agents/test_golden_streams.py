@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from mockserver import Settings, create_app
 from mockserver.families.agents.canvas import begin_input, default_dsl
 from mockserver.paths import fixtures_dir
-from tests.resources.knowledge import create_dataset, parse, upload_ok
+from tests.support.knowledge import create_dataset, parse, upload_ok
 
 KEY = "ragflow-golden-key"
 TEXT = b"The sky is blue because of Rayleigh scattering. Grass is green because of chlorophyll."

@@ -11,8 +11,8 @@ from mockserver.control.answers import load_directory, load_rules
 from mockserver.core.answer_text import NOT_FOUND_SENTENCE, best_sentence, cited_reference, grounded_text, pieces_of
 from mockserver.families.chats.answers import AnswerEngine, AnswerSettings, engine_of
 from mockserver.state.scripted_answers import AnswerRule, ScriptedAnswers
-from tests.resources.chatkit import parsed_dataset
-from tests.resources.knowledge import tenant_of
+from tests.support.chatkit import parsed_dataset
+from tests.support.knowledge import tenant_of
 
 
 def test_shipped_rules_load() -> None:

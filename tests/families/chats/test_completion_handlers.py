@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 from mockserver.core import sse
 from mockserver.core.errors import WERKZEUG_500_HTML
 from tests.conftest import API_KEY
-from tests.resources.chatkit import chat_ok, parsed_dataset, session_ok, sessions_of
-from tests.resources.knowledge import API, create_dataset, tenant_of
+from tests.support.chatkit import chat_ok, parsed_dataset, session_ok, sessions_of
+from tests.support.knowledge import API, create_dataset, tenant_of
 
 QUESTION = "Which river is the longest in Africa?"
 

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
 from mockserver.paths import fixtures_dir
-from tests.resources.chatkit import chat_ok, parsed_dataset, session_ok
+from tests.support.chatkit import chat_ok, parsed_dataset, session_ok
 
 KEY = "ragflow-golden-key"
 GOLDEN = fixtures_dir() / "streams"

@@ -8,8 +8,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver.families.chats.config import DEFAULT_SYSTEM_PROMPT
-from tests.resources.chatkit import chat_ok, create_chat, parsed_dataset
-from tests.resources.knowledge import API, create_dataset, tenant_of
+from tests.support.chatkit import chat_ok, create_chat, parsed_dataset
+from tests.support.knowledge import API, create_dataset, tenant_of
 
 CREATE_KEYS = {
     "avatar",

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
 from mockserver.server import ThreadedServer
-from tests.resources.chatkit import chat_ok, parsed_dataset
+from tests.support.chatkit import chat_ok, parsed_dataset
 
 KEY = "ragflow-openai-key"
 QUESTION = "Which river carries more water than any other?"

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from mockserver.core import sse
 from mockserver.families.chats.openai_handlers import DeltaTracker, split_reasoning
-from tests.resources.chatkit import chat_ok, parsed_dataset
+from tests.support.chatkit import chat_ok, parsed_dataset
 
 QUESTION = "Which river carries more water?"
 

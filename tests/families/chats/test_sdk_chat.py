@@ -11,7 +11,7 @@ from ragflow_sdk.modules.chat import Chat
 
 from mockserver import Settings, create_app
 from mockserver.server import ThreadedServer
-from tests.resources.chatkit import MOUNTAINS, RIVERS
+from tests.support.chatkit import MOUNTAINS, RIVERS
 
 KEY = "ragflow-sdk-chat-key"
 QUESTION = "Which river is the longest in Africa?"

@@ -6,8 +6,8 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from tests.resources.chatkit import chat_ok, parsed_dataset, session_ok, sessions_of
-from tests.resources.knowledge import API, tenant_of
+from tests.support.chatkit import chat_ok, parsed_dataset, session_ok, sessions_of
+from tests.support.knowledge import API, tenant_of
 
 SESSION_KEYS = {
     "chat_id",

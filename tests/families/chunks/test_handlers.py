@@ -9,7 +9,7 @@ import xxhash
 from starlette.testclient import TestClient
 
 from mockserver.core.search import count_tokens
-from tests.resources.knowledge import (
+from tests.support.knowledge import (
     API,
     TEXT,
     chunks_url,

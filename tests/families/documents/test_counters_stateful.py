@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from mockserver import Settings, create_app
 from mockserver.core.search import count_tokens
 from mockserver.state.backend import TenantBackend
-from tests.resources.knowledge import API, chunks_url, tenant_of
+from tests.support.knowledge import API, chunks_url, tenant_of
 
 WORDS = ("river", "mountain", "solar", "engine", "library", "garden", "protein", "orbit", "harbor", "violin")
 

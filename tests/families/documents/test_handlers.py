@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from mockserver import Settings, create_app
 from mockserver.families.documents.files import deduplicate
 from tests.conftest import API_KEY, OTHER_KEY
-from tests.resources.knowledge import (
+from tests.support.knowledge import (
     API,
     TEXT,
     create_dataset,

@@ -13,7 +13,7 @@ from mockserver.families.documents.models import Document, DocumentStore, upload
 from mockserver.families.documents.schemas import DocumentUpdate
 from mockserver.settings import Settings
 from mockserver.state.backend import Backends, TenantBackend
-from tests.resources.knowledge import TEXT
+from tests.support.knowledge import TEXT
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from ragflow_sdk import RAGFlow
 
 from mockserver import Settings, create_app
 from mockserver.server import ThreadedServer
-from tests.resources.knowledge import make_pdf
+from tests.support.knowledge import make_pdf
 
 API_KEY = "ragflow-sdk-key"
 

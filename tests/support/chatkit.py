@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from tests.resources.knowledge import API, create_dataset, parse, upload_ok
+from tests.support.knowledge import API, create_dataset, parse, upload_ok
 
 RIVERS = (
     b"The Nile is the longest river in Africa. It flows north through Egypt into the Mediterranean Sea.\n\n"

@@ -121,6 +121,15 @@ def unrecognized_field(key: str, data: object) -> PythonError:
     return PythonError("ValueError", f'Unrecognized field name: "{key}" in {data!r}.')
 
 
+def bind_arguments(function: str, kwargs: dict[str, Any], positional: tuple[str, ...]) -> None:
+    """Python's binding of `function(*positional, question, …, **kwargs)`: the TypeErrors it raises."""
+    for key in kwargs:
+        if key in positional:
+            raise multiple_values(function, key)
+    if "question" not in kwargs:
+        raise missing_positional(function, "question")
+
+
 def from_exception(exc: BaseException) -> PythonError:
     """A real exception of the host interpreter, in CPython 3.10's words."""
     error = PythonError.from_exception(exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 
@@ -64,3 +65,18 @@ def payloads(raw: bytes) -> list[Any]:
         data = data_of(event)
         decoded.append(data.decode("utf-8") if data == b"[DONE]" else json.loads(data))
     return decoded
+
+
+def result_frame(data: Any, *, with_message: bool) -> bytes:
+    """A code-0 event of the completion endpoints: `{"code": 0, "data": …}`, with `"message": ""` where sent."""
+    return frame({"code": 0, "message": "", "data": data} if with_message else {"code": 0, "data": data})
+
+
+def error_tail(*, with_message: bool) -> Callable[[str], list[bytes]]:
+    """The error event an exception inside a completion generator produces, then the terminator."""
+
+    def frames(message: str) -> list[bytes]:
+        failure = {"code": 500, "message": message, "data": {"answer": "**ERROR**: " + message, "reference": []}}
+        return [frame(failure), result_frame(True, with_message=with_message)]
+
+    return frames

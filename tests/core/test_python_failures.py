@@ -66,3 +66,13 @@ def test_python_semantics_turns_host_exceptions_into_3_10_replies() -> None:
     with pytest.raises(PythonError) as caught, pf.python_semantics():
         _ = empty["missing"]
     assert caught.value.message == "KeyError('missing')" and caught.value.detail == "'missing'"
+
+
+def test_argument_binding_of_the_completion_services() -> None:
+    pf.bind_arguments("completion", {"question": "q"}, ("tenant_id", "agent_id"))
+    assert message(pf.bind_arguments, "completion", {"question": "q", "agent_id": 1}, ("tenant_id", "agent_id")) == (
+        "TypeError(\"completion() got multiple values for argument 'agent_id'\")"
+    )
+    assert message(pf.bind_arguments, "completion", {}, ()) == (
+        "TypeError(\"completion() missing 1 required positional argument: 'question'\")"
+    )

@@ -37,3 +37,17 @@ def test_parse_keeps_a_truncated_tail() -> None:
 def test_data_of_strips_prefix_space_and_separator() -> None:
     assert sse.data_of(sse.frame_spaced({"a": 1})) == b'{"a": 1}'
     assert sse.data_of(sse.frame({"a": 1})) == b'{"a": 1}'
+
+
+def test_completion_result_and_error_frames() -> None:
+    """The completion endpoints' code-0 events and their mid-stream error tail (shared by chats and legacy)."""
+    assert sse.result_frame(True, with_message=False) == b'data:{"code": 0, "data": true}\n\n'
+    assert (
+        sse.result_frame({"a": "é"}, with_message=True)
+        == 'data:{"code": 0, "message": "", "data": {"a": "é"}}\n\n'.encode()
+    )
+    failure, terminator = sse.error_tail(with_message=True)("boom")
+    assert sse.payloads(failure) == [
+        {"code": 500, "message": "boom", "data": {"answer": "**ERROR**: boom", "reference": []}}
+    ]
+    assert terminator == sse.result_frame(True, with_message=True)

@@ -9,13 +9,12 @@ from starlette.responses import Response
 
 from mockserver.core import sse
 from mockserver.core.errors import DataError, HtmlServerError, PythonError, RagflowError
-from mockserver.core.python_failures import contains, no_attribute, python_semantics
+from mockserver.core.python_failures import bind_arguments, contains, no_attribute, python_semantics
 from mockserver.core.search import count_tokens
 from mockserver.families.agents.canvas import CanvasFailure, Notice
 from mockserver.families.agents.models import Agent
 from mockserver.families.agents.services import flow_services
 from mockserver.families.agents.turns import AgentTurn, open_turn
-from mockserver.families.chats.completion_handlers import bind_arguments
 from mockserver.http.context import RequestContext
 from mockserver.http.envelope import result
 from mockserver.http.streaming import StreamFrame, StreamScript, stream_response

@@ -11,10 +11,9 @@ from mockserver.core import sse
 from mockserver.core.answer_text import pieces_of
 from mockserver.core.errors import DataError, RagflowError
 from mockserver.core.python_failures import (
+    bind_arguments,
     contains,
     gettable,
-    missing_positional,
-    multiple_values,
     not_string_or_bytes,
     python_semantics,
 )
@@ -33,41 +32,17 @@ ASK_TOP_N = 12
 ASK_SIMILARITY_THRESHOLD = 0.1
 
 
-def envelope(data: Any, *, with_message: bool) -> bytes:
-    """A code-0 event: `{"code": 0, "data": …}`, with `"message": ""` for the endpoints that send it."""
-    return sse.frame({"code": 0, "message": "", "data": data} if with_message else {"code": 0, "data": data})
-
-
-def error_tail(*, with_message: bool) -> Callable[[str], list[bytes]]:
-    """The error event an exception inside the generator produces, then the terminator."""
-
-    def frames(message: str) -> list[bytes]:
-        failure = {"code": 500, "message": message, "data": {"answer": "**ERROR**: " + message, "reference": []}}
-        return [sse.frame(failure), envelope(True, with_message=with_message)]
-
-    return frames
-
-
-def bind_arguments(function: str, req: dict[str, Any], positional: tuple[str, ...]) -> None:
-    """Python's argument binding of `function(*positional, question, …, **req)`: the TypeErrors it raises."""
-    for key in req:
-        if key in positional:
-            raise multiple_values(function, key)
-    if "question" not in req:
-        raise missing_positional(function, "question")
-
-
 def opener_event(chat: Chat, session_id: str) -> bytes:
     """The first event of a completion without a session: the opener and the new session id."""
     data = {"answer": chat.prologue, "reference": {}, "audio_binary": None, "id": None, "session_id": session_id}
-    return envelope(data, with_message=True)
+    return sse.result_frame(data, with_message=True)
 
 
 def new_session_reply(ctx: RequestContext, first: bytes, stream: bool, *, with_message: bool) -> Response:
     """A completion without session: two events when streaming, the first event's text as `data` otherwise."""
     if not stream:
         return result(first.decode("utf-8"))
-    terminator = envelope(True, with_message=with_message)
+    terminator = sse.result_frame(True, with_message=with_message)
     return stream_response(ctx, StreamScript([StreamFrame(first), StreamFrame(terminator)]))
 
 
@@ -89,14 +64,16 @@ def answer_reply(
     except ChatFailure as failure:
         if not stream:
             raise failure from None
-        frames = [StreamFrame(f) for f in error_tail(with_message=with_message)(failure.detail)]
-        return stream_response(ctx, StreamScript(frames, error_frames=error_tail(with_message=with_message)))
+        frames = [StreamFrame(f) for f in sse.error_tail(with_message=with_message)(failure.detail)]
+        return stream_response(ctx, StreamScript(frames, error_frames=sse.error_tail(with_message=with_message)))
     wire = [turn.structure(event.data) for event in events]
     if not stream:
         save(turn)
         return result(wire[0])
-    frames = [StreamFrame(envelope(w, with_message=with_message), e.tokens) for w, e in zip(wire, events, strict=True)]
-    frames.append(StreamFrame(envelope(True, with_message=with_message)))
+    frames = [
+        StreamFrame(sse.result_frame(w, with_message=with_message), e.tokens) for w, e in zip(wire, events, strict=True)
+    ]
+    frames.append(StreamFrame(sse.result_frame(True, with_message=with_message)))
     return stream_response(ctx, _script(frames, answer, lambda: save(turn), with_message))
 
 
@@ -107,7 +84,7 @@ def _script(
         frames,
         on_complete=on_complete,
         complete_before=len(frames) - 1,
-        error_frames=error_tail(with_message=with_message),
+        error_frames=sse.error_tail(with_message=with_message),
         tokens_per_second=None if answer is None else answer.tokens_per_second,
         first_token_delay=None if answer is None else answer.first_token_delay,
     )
@@ -227,7 +204,7 @@ async def ask_datasets(ctx: RequestContext) -> Response:
             raise DataError(f"You don't own the dataset {dataset_id}.")
         if dataset.chunk_num == 0:
             raise DataError(f"The dataset {dataset_id} doesn't own parsed file")
-    tail = error_tail(with_message=True)
+    tail = sse.error_tail(with_message=True)
     settings = AnswerSettings(top_n=ASK_TOP_N, similarity_threshold=ASK_SIMILARITY_THRESHOLD)
     try:
         if not isinstance(question, str):
@@ -240,11 +217,15 @@ async def ask_datasets(ctx: RequestContext) -> Response:
     for piece in pieces_of(answer.full_text):
         cumulative += piece
         frames.append(
-            StreamFrame(envelope({"answer": cumulative, "reference": {}}, with_message=True), count_tokens(piece))
+            StreamFrame(
+                sse.result_frame({"answer": cumulative, "reference": {}}, with_message=True), count_tokens(piece)
+            )
         )
     reference = answer.reference or answer.retrieval or {"total": 0, "chunks": [], "doc_aggs": []}
-    frames.append(StreamFrame(envelope({"answer": answer.full_text, "reference": reference}, with_message=True)))
-    frames.append(StreamFrame(envelope(True, with_message=True)))
+    frames.append(
+        StreamFrame(sse.result_frame({"answer": answer.full_text, "reference": reference}, with_message=True))
+    )
+    frames.append(StreamFrame(sse.result_frame(True, with_message=True)))
     script = StreamScript(
         frames,
         error_frames=tail,
@@ -260,4 +241,4 @@ HANDLERS: dict[str, Handler] = {
     "askDatasets": ask_datasets,
 }
 
-__all__ = ["HANDLERS", "bind_arguments", "envelope", "error_tail", "find_dialog"]
+__all__ = ["HANDLERS", "find_dialog"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from mockserver.core import sse
 from mockserver.core.errors import AuthError, DataError
 from mockserver.core.python_failures import multiple_values
 from mockserver.families.chats.answers import engine_of
-from mockserver.families.chats.completion_handlers import envelope, error_tail
 from mockserver.families.chats.engine import ChatFailure, chat_events
 from mockserver.families.legacy.handlers import legacy_key, scope
 from mockserver.families.legacy.service import LegacyTurn, aibotk_data, client_question, dialog_of
@@ -34,7 +34,7 @@ async def create_legacy_completion(ctx: RequestContext) -> Response:
     tenant, chat = dialog_of(reach, conversation, stream=stream)
     kwargs = {k: v for k, v in req.items() if k not in ("conversation_id", "messages")}
     turn = LegacyTurn(tenant, conversation, question)
-    tail = error_tail(with_message=True)
+    tail = sse.error_tail(with_message=True)
     if stream and "stream" in kwargs:
         frames = [StreamFrame(f) for f in tail(multiple_values("chat", "stream").text)]
         return stream_response(ctx, StreamScript(frames, error_frames=tail))
@@ -50,8 +50,8 @@ async def create_legacy_completion(ctx: RequestContext) -> Response:
     if not stream:
         turn.save()
         return json_result(data=wire[0])
-    frames = [StreamFrame(envelope(w, with_message=True), e.tokens) for w, e in zip(wire, events, strict=True)]
-    frames.append(StreamFrame(envelope(True, with_message=True)))
+    frames = [StreamFrame(sse.result_frame(w, with_message=True), e.tokens) for w, e in zip(wire, events, strict=True)]
+    frames.append(StreamFrame(sse.result_frame(True, with_message=True)))
     script = StreamScript(
         frames,
         on_complete=turn.save,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
 from mockserver.core.errors import DataError, MySQLError
@@ -20,6 +20,11 @@ def python_int(raw: str | None, default: int) -> int:
         return int(raw)
     except ValueError:
         raise invalid_int_literal(raw) from None
+
+
+def page_numbers(query: Mapping[str, str]) -> tuple[int, int]:
+    """`page` (default 1), then `page_size` (default 30), each `int()`-ed as the server's list routes read them."""
+    return python_int(query.get("page"), 1), python_int(query.get("page_size"), 30)
 
 
 def mysql_page(items: Sequence[T], page: int, page_size: int) -> list[T]:

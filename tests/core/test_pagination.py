@@ -7,7 +7,15 @@ from dataclasses import asdict, dataclass
 import pytest
 
 from mockserver.core.errors import DataError, MySQLError, PythonError
-from mockserver.core.pagination import collation_key, loose_desc, mysql_page, order_records, python_int, strict_desc
+from mockserver.core.pagination import (
+    collation_key,
+    loose_desc,
+    mysql_page,
+    order_records,
+    page_numbers,
+    python_int,
+    strict_desc,
+)
 
 
 def test_python_int() -> None:
@@ -56,3 +64,11 @@ def test_order_records_ties_keep_insertion_order_and_unknown_columns_crash() -> 
 def test_collation_key() -> None:
     assert collation_key("Café ") == collation_key("cafe")
     assert collation_key(" a") != collation_key("a")
+
+
+def test_page_numbers_are_read_page_first() -> None:
+    """Every list route reads `page` then `page_size` with `int()`: the first bad one is the crash reported."""
+    assert page_numbers({}) == (1, 30)
+    assert page_numbers({"page": "2", "page_size": "5"}) == (2, 5)
+    with pytest.raises(PythonError, match="'x'"):
+        page_numbers({"page": "x", "page_size": "y"})

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from mockserver.core.errors import PythonError
-from mockserver.core.pagination import loose_desc, python_int
+from mockserver.core.pagination import loose_desc, page_numbers
 from mockserver.core.python_failures import bad_index, no_attribute, no_item_assignment
 from mockserver.http.context import RequestContext
 from mockserver.http.envelope import json_result, result
@@ -25,11 +25,12 @@ def assignment_failure(body: Any) -> PythonError:
 async def list_agents(ctx: RequestContext) -> Response:
     """listAgents: GET /api/v1/agents."""
     query = ctx.query
+    page, page_size = page_numbers(query)
     found = ctx.tenant.agents.listing(
         agent_id=query.get("id"),
         title=query.get("title"),
-        page=python_int(query.get("page"), 1),
-        page_size=python_int(query.get("page_size"), 30),
+        page=page,
+        page_size=page_size,
         orderby=query.get("orderby", "update_time"),
         desc=loose_desc(query.get("desc")),
     )

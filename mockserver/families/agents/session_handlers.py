@@ -8,7 +8,7 @@ from typing import Any
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
-from mockserver.core.pagination import loose_desc, python_int
+from mockserver.core.pagination import loose_desc, page_numbers
 from mockserver.core.python_failures import get
 from mockserver.families.agents.services import flow_services
 from mockserver.http.context import RequestContext
@@ -60,12 +60,13 @@ async def create_agent_session(ctx: RequestContext) -> Response:
 async def list_agent_sessions(ctx: RequestContext) -> Response:
     """listAgentSessions: GET /api/v1/agents/{agent_id}/sessions."""
     query = ctx.query
+    page, page_size = page_numbers(query)
     found = ctx.tenant.agent_sessions.listing(
         ctx.path_param("agent_id"),
         session_id=query.get("id"),
         user_id=query.get("user_id"),
-        page=python_int(query.get("page"), 1),
-        page_size=python_int(query.get("page_size"), 30),
+        page=page,
+        page_size=page_size,
         orderby=query.get("orderby", "update_time"),
         desc=loose_desc(query.get("desc")),
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core.errors import PythonError
-from mockserver.core.pagination import loose_desc, python_int
+from mockserver.core.pagination import loose_desc, page_numbers
 from mockserver.core.python_failures import (
     bad_index,
     contains,
@@ -198,7 +198,7 @@ def parse_paging(query: Mapping[str, str]) -> Paging:
     """`page`, `page_size` (Python ints), `orderby` and the loose `desc` of the chat and session lists."""
     orderby, desc = query.get("orderby", "create_time"), loose_desc(query.get("desc"))
     try:
-        page, page_size = python_int(query.get("page"), 1), python_int(query.get("page_size"), 30)
+        page, page_size = page_numbers(query)
     except PythonError as error:
         return Paging(orderby=orderby, desc=desc, crash=Crash(Stage.PAGING, error))
     return Paging(page, page_size, orderby, desc)

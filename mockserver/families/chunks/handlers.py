@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from mockserver.core.pagination import python_int
+from mockserver.core.pagination import page_numbers
 from mockserver.families.chunks.schemas import ChunkUpdate, NewChunk, chunk_ids_sent
 from mockserver.families.documents.models import Document
 from mockserver.http.context import RequestContext
@@ -28,8 +28,7 @@ async def list_chunks(ctx: RequestContext) -> Response:
     """listChunks: GET /api/v1/datasets/{dataset_id}/documents/{document_id}/chunks (`{"chunks", "doc", "total"}`)."""
     doc = _document(ctx)
     query = ctx.query
-    page = python_int(query.get("page"), 1)
-    page_size = python_int(query.get("page_size"), 30)
+    page, page_size = page_numbers(query)
     listed, total = ctx.tenant.chunks.listing(
         doc, wanted=query.get("id"), keywords=query.get("keywords", ""), page=page, page_size=page_size
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from mockserver.core.pagination import python_int, strict_desc
+from mockserver.core.pagination import page_numbers, strict_desc
 from mockserver.core.python_failures import gettable
 from mockserver.core.validation import validate_model
 from mockserver.families.datasets.schemas import CreateDatasetBody, UpdateDatasetBody
@@ -34,8 +34,7 @@ async def list_datasets(ctx: RequestContext) -> Response:
     query = ctx.query
     dataset_id, name = query.get("id"), query.get("name")
     store.check_filters(dataset_id, name)
-    page = python_int(query.get("page"), 1)
-    page_size = python_int(query.get("page_size"), 30)
+    page, page_size = page_numbers(query)
     desc = strict_desc(query.get("desc"))
     found = store.listing(
         dataset_id=dataset_id,

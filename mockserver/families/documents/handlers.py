@@ -6,7 +6,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from mockserver.core.errors import ArgumentError, range_not_satisfiable
-from mockserver.core.pagination import python_int
+from mockserver.core.pagination import page_numbers
 from mockserver.families.documents import files
 from mockserver.families.documents.models import upload_target
 from mockserver.families.documents.schemas import DocumentUpdate, document_ids, ids_to_delete
@@ -68,8 +68,7 @@ async def list_documents(ctx: RequestContext) -> Response:
     query = ctx.query
     doc_id, name = query.get("id"), query.get("name")
     store.check_listing(dataset_id, doc_id, name)
-    page = python_int(query.get("page"), 1)
-    page_size = python_int(query.get("page_size"), 30)
+    page, page_size = page_numbers(query)
     docs, total = store.listing(
         dataset_id,
         doc_id=doc_id,

@@ -16,7 +16,7 @@ from mockserver.families.accounts.models import AccountStore
 from mockserver.families.accounts.profile import TenantProfile
 from mockserver.families.agents.models import AgentStore
 from mockserver.families.agents.sessions import AgentSessionStore
-from mockserver.families.chats.models import ChatStore
+from mockserver.families.chats.models import Chat, ChatStore
 from mockserver.families.chats.sessions import SessionStore
 from mockserver.families.chunks.models import ChunkStore
 from mockserver.families.datasets.models import DatasetDependent, DatasetStore
@@ -216,6 +216,18 @@ class Backends:
         """The tenant an API key belongs to, if the key is known."""
         row = self.token(key)
         return None if row is None else self.tenants.get(row.tenant_id)
+
+    def chat_for_chatbot(self, chat_id: str, caller: TenantBackend) -> tuple[TenantBackend, Chat] | None:
+        """createChatbotCompletion: the chat behind an embedded chatbot (any status, as the server's `get_by_id`),
+        looked up in the caller's tenant, then in the others unless `strict_tenant_isolation`."""
+        tenants = [caller]
+        if not self.settings.strict_tenant_isolation:
+            tenants += [t for t in self.tenants.values() if t is not caller]
+        for tenant in tenants:
+            chat = tenant.chats.items.get(chat_id)
+            if chat is not None:
+                return tenant, chat
+        return None
 
     def tenant_for_login_token(self, token: str) -> TenantBackend | None:
         """The tenant of the user holding this web-login token, if any."""

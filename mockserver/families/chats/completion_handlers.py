@@ -132,18 +132,6 @@ async def create_chat_completion(ctx: RequestContext) -> Response:
 
 
 # -- POST /api/v1/chatbots/{dialog_id}/completions ------------------------------------------------------
-def find_dialog(ctx: RequestContext, dialog_id: str) -> tuple[TenantBackend, Chat] | None:
-    """The chat behind an embedded chatbot (any status, as the server's `get_by_id`); other tenants' only if allowed."""
-    tenants = [ctx.tenant]
-    if not ctx.state.settings.strict_tenant_isolation:
-        tenants += [t for t in ctx.backends.tenants.values() if t is not ctx.tenant]
-    for tenant in tenants:
-        chat = tenant.chats.items.get(dialog_id)
-        if chat is not None:
-            return tenant, chat
-    return None
-
-
 async def create_chatbot_completion(ctx: RequestContext) -> Response:
     """createChatbotCompletion: POST /api/v1/chatbots/{dialog_id}/completions (beta token; API4Conversation rows)."""
     dialog_id = ctx.path_param("dialog_id")
@@ -154,7 +142,7 @@ async def create_chatbot_completion(ctx: RequestContext) -> Response:
     stream = bool(gettable(req).get("stream", True))
     bind_arguments("iframe_completion", req, ("dialog_id",))
 
-    found = find_dialog(ctx, dialog_id)
+    found = ctx.backends.chat_for_chatbot(dialog_id, ctx.tenant)
     if found is None:
         raise assertion_failed("Dialog not found", stream=stream)
     tenant, chat = found
@@ -198,12 +186,7 @@ async def ask_datasets(ctx: RequestContext) -> Response:
     if not isinstance(dataset_ids, list):
         raise DataError("`dataset_ids` should be a list.")
     tenant = ctx.tenant
-    for dataset_id in dataset_ids:
-        dataset = tenant.datasets.get(dataset_id) if isinstance(dataset_id, str) else None
-        if dataset is None:
-            raise DataError(f"You don't own the dataset {dataset_id}.")
-        if dataset.chunk_num == 0:
-            raise DataError(f"The dataset {dataset_id} doesn't own parsed file")
+    tenant.datasets.check_askable(dataset_ids)
     tail = sse.error_tail(with_message=True)
     settings = AnswerSettings(top_n=ASK_TOP_N, similarity_threshold=ASK_SIMILARITY_THRESHOLD)
     try:
@@ -240,5 +223,3 @@ HANDLERS: dict[str, Handler] = {
     "createChatbotCompletion": create_chatbot_completion,
     "askDatasets": ask_datasets,
 }
-
-__all__ = ["HANDLERS", "find_dialog"]

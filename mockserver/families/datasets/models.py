@@ -196,6 +196,15 @@ class DatasetStore:
             setattr(dataset, key, value)
         self.touch(dataset)
 
+    def check_askable(self, dataset_ids: list[Any]) -> None:
+        """askDatasets: every id must name one of the tenant's datasets, each with parsed chunks (102 otherwise)."""
+        for dataset_id in dataset_ids:
+            dataset = self.get(dataset_id) if isinstance(dataset_id, str) else None
+            if dataset is None:
+                raise DataError(f"You don't own the dataset {dataset_id}.")
+            if dataset.chunk_num == 0:
+                raise DataError(f"The dataset {dataset_id} doesn't own parsed file")
+
     def check_filters(self, dataset_id: str | None, name: str | None) -> None:
         """listDatasets: an `id` or `name` filter must name one of the tenant's datasets (checked before paging)."""
         if dataset_id is not None and not any(d.id.lower() == dataset_id.lower() for d in self.items.values()):

@@ -125,3 +125,14 @@ def test_owned_and_count(store: DatasetStore) -> None:
     assert (dataset.chunk_num, dataset.token_num) == (3, 40)
     assert dataset.update_time > dataset.create_time
     store.count(None, 1, 1)
+
+
+def test_check_askable(tenant: TenantBackend) -> None:
+    """askDatasets: only the tenant's own datasets with parsed chunks may be asked."""
+    parsed = tenant.datasets.insert(name="parsed", chunk_num=2)
+    empty = tenant.datasets.insert(name="empty")
+    tenant.datasets.check_askable([parsed.id])
+    with pytest.raises(DataError, match=f"^The dataset {empty.id} doesn't own parsed file$"):
+        tenant.datasets.check_askable([parsed.id, empty.id])
+    with pytest.raises(DataError, match=r"^You don't own the dataset \['x'\]\.$"):
+        tenant.datasets.check_askable([["x"]])

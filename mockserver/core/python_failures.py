@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from mockserver.core.errors import PythonError
+from mockserver.core.errors import HtmlServerError, PythonError, RagflowError
 
 _HOST_WORDING: tuple[tuple[str, str], ...] = (
     ("string indices must be integers, not 'str'", "string indices must be integers"),
@@ -128,6 +128,12 @@ def bind_arguments(function: str, kwargs: dict[str, Any], positional: tuple[str,
             raise multiple_values(function, key)
     if "question" not in kwargs:
         raise missing_positional(function, "question")
+
+
+def assertion_failed(message: str, *, stream: bool) -> RagflowError:
+    """The server's own `assert …, message` in a completion view: Werkzeug's HTML 500 when the view streams (the
+    generator fails before its first event), the code-100 AssertionError reply otherwise."""
+    return HtmlServerError(message) if stream else PythonError("AssertionError", message)
 
 
 def from_exception(exc: BaseException) -> PythonError:

@@ -8,8 +8,8 @@ from typing import Any
 from starlette.responses import Response
 
 from mockserver.core import sse
-from mockserver.core.errors import DataError, HtmlServerError, PythonError, RagflowError
-from mockserver.core.python_failures import bind_arguments, contains, no_attribute, python_semantics
+from mockserver.core.errors import DataError, HtmlServerError
+from mockserver.core.python_failures import assertion_failed, bind_arguments, contains, no_attribute, python_semantics
 from mockserver.core.search import count_tokens
 from mockserver.families.agents.canvas import CanvasFailure, Notice
 from mockserver.families.agents.models import Agent
@@ -114,8 +114,7 @@ async def create_agentbot_completion(ctx: RequestContext) -> Response:
     call_completion(body)
     if agent is None:
         text = ctx.tenant.agents.refusal(agent_id, NOT_THE_BOTS)
-        failure: RagflowError = HtmlServerError(text) if stream else PythonError("AssertionError", text)
-        raise failure
+        raise assertion_failed(text, stream=stream)
     return respond(ctx, agent, body, lambda failure: failure)
 
 

@@ -11,6 +11,7 @@ from mockserver.core import sse
 from mockserver.core.answer_text import pieces_of
 from mockserver.core.errors import DataError, RagflowError
 from mockserver.core.python_failures import (
+    assertion_failed,
     bind_arguments,
     contains,
     gettable,
@@ -20,7 +21,6 @@ from mockserver.core.python_failures import (
 from mockserver.core.search import count_tokens
 from mockserver.families.chats.answers import Answer, AnswerSettings, engine_of
 from mockserver.families.chats.engine import ChatFailure, Turn, chat_events
-from mockserver.families.chats.errors import assertion_failed
 from mockserver.families.chats.models import Chat
 from mockserver.http.context import RequestContext
 from mockserver.http.envelope import result

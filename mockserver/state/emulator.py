@@ -38,10 +38,11 @@ class EmulatorState:
         """Exceptions no handler meant to raise, newest last (the last `UNEXPECTED_KEPT`)."""
         self.unexpected_count = 0
         """How many unexpected exceptions happened since start (kept or not)."""
-        self.backends = Backends(settings)
-        self.journal = Journal()
-        self.faults = FaultRegistry()
-        self.answers = ScriptedAnswers(self.fixture_answers)
+        self.backends: Backends
+        self.journal: Journal
+        self.faults: FaultRegistry
+        self.answers: ScriptedAnswers
+        self.reset()
 
     @property
     def clock(self) -> Clock:

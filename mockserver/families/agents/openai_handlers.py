@@ -100,14 +100,18 @@ class OpenaiAgentRun:
 
     def error_object(self, turn: AgentTurn, failure: CanvasFailure) -> dict[str, Any]:
         """The object an exception inside the run answers (`**ERROR**: …`, finish reason `stop`)."""
-        text = "**ERROR**: " + failure.detail
+        return self.final_object(turn, "**ERROR**: " + failure.detail)
+
+    def final_object(self, turn: AgentTurn, content: str, param: Any = None) -> dict[str, Any]:
+        """A finished answer (finish reason `stop`) with its token counts."""
         return openai_object(
             turn.session_id,
             self.agent.id,
-            text,
+            content,
             finish_reason="stop",
-            completion_tokens=count_tokens(text),
+            completion_tokens=count_tokens(content),
             prompt_tokens=self.prompt_tokens,
+            param=param,
         )
 
     def script(self, turn: AgentTurn) -> StreamScript:
@@ -152,15 +156,7 @@ class OpenaiAgentRun:
             turn.finish()
             return self.error_object(turn, failure)
         turn.finish(content)
-        return openai_object(
-            turn.session_id,
-            self.agent.id,
-            content,
-            finish_reason="stop",
-            completion_tokens=count_tokens(content),
-            prompt_tokens=self.prompt_tokens,
-            param=turn.canvas.inputs(),
-        )
+        return self.final_object(turn, content, turn.canvas.inputs())
 
 
 def _closed_stream(ctx: RequestContext) -> Response:

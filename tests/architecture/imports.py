@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,9 +112,7 @@ def strongly_connected(edges: list[Import]) -> list[list[str]]:
             if len(component) > 1:
                 result.append(sorted(component))
 
-    import sys
-
-    sys.setrecursionlimit(10_000)
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     for v in sorted(succ):
         if v not in index:
             connect(v)

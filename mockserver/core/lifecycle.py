@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -154,3 +155,19 @@ class ParseJob:
         if phase.failed:
             return -1.0
         return round(min(0.99, max(QUEUED_PROGRESS, phase.fraction)), 4)
+
+
+def next_change(job: ParseJob) -> float | None:
+    """When a clock-driven run next shows a change without being read (its next log line, its end, its failure);
+    None for a run that only reads advance (or that is already over)."""
+    progression = job.progression
+    pace = progression.pace if isinstance(progression, FailAt) else progression
+    if not isinstance(pace, AfterSeconds) or pace.seconds <= 0:
+        return None
+    marks = [threshold for threshold, _ in _STEPS[len(job.lines) :]] + [1.0]
+    if isinstance(progression, FailAt):
+        marks.append(progression.percent / 100)
+    first = min(marks)
+    if first <= 0:  # the first line needs some time to have passed
+        return math.nextafter(job.started_at, math.inf)
+    return job.started_at + pace.seconds * first

@@ -7,9 +7,11 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
 from mockserver.core.errors import DataError, MySQLError
+from mockserver.core.indexes import Indexed, Table
 from mockserver.core.python_failures import invalid_int_literal, no_class_attribute
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Indexed)
 
 
 def python_int(raw: str | None, default: int) -> int:
@@ -27,8 +29,8 @@ def page_numbers(query: Mapping[str, str]) -> tuple[int, int]:
     return python_int(query.get("page"), 1), python_int(query.get("page_size"), 30)
 
 
-def mysql_page(items: Sequence[T], page: int, page_size: int) -> list[T]:
-    """Peewee `paginate(page, page_size)` on MySQL: page 0 acts as 1, negatives are a SQL syntax error."""
+def mysql_offset(page: int, page_size: int) -> int:
+    """Peewee `paginate(page, page_size)`'s offset on MySQL: page 0 acts as 1, negatives are a SQL syntax error."""
     offset = (page - 1 if page > 0 else page) * page_size
     if page_size < 0 or offset < 0:
         bad = page_size if page_size < 0 else offset
@@ -37,6 +39,12 @@ def mysql_page(items: Sequence[T], page: int, page_size: int) -> list[T]:
             "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server "
             f"version for the right syntax to use near '{bad}' at line 1",
         )
+    return offset
+
+
+def mysql_page(items: Sequence[T], page: int, page_size: int) -> list[T]:
+    """Peewee `paginate(page, page_size)` on MySQL: page 0 acts as 1, negatives are a SQL syntax error."""
+    offset = mysql_offset(page, page_size)
     return list(items[offset : offset + page_size])
 
 
@@ -89,3 +97,30 @@ def order_records(
     except TypeError:  # mixed column types: fall back to text order
         keyed.sort(key=lambda item: (str(item[0][1]), item[1]), reverse=desc)
     return [record for _, _, record in keyed]
+
+
+def table_page(
+    table: Table[R],
+    part: Any,
+    *,
+    orderby: str,
+    desc: bool,
+    page: int,
+    page_size: int,
+    model_name: str,
+    known: Collection[str],
+) -> list[R]:
+    """`mysql_page(order_records(<the partition's records>, ...))` from the table's ordered index, O(log n + page)
+    (a column the index does not serve — containers, mixed text and numbers — takes the full sort)."""
+    if orderby not in known:
+        raise no_class_attribute(model_name, orderby)
+    offset = mysql_offset(page, page_size)
+    found = table.page(part, orderby, desc, offset, page_size)
+    if found is None:
+        ordered = order_records(table.members(part), orderby, desc, model_name, _getter(orderby), known)
+        found = ordered[offset : offset + page_size]
+    return found
+
+
+def _getter(column: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda record: {column: getattr(record, column)}

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from mockserver.core.errors import RetCode
+from mockserver.core.jsonbytes import encode_payload
 
 
 def dumps(payload: Any) -> bytes:
     """Serialise like Flask's default provider: sorted keys, compact, ASCII-escaped, trailing newline."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode() + b"\n"
+    return encode_payload(payload) + b"\n"
 
 
 class EnvelopeResponse(Response):

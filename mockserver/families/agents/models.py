@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from mockserver.core.errors import ArgumentError, DataError, OperatingError
-from mockserver.core.pagination import collation_key, mysql_page, order_records
+from mockserver.core.indexes import EVERY_ROW, Indexed, Key, Table
+from mockserver.core.pagination import collation_key, mysql_page, order_records, table_page
 from mockserver.core.python_failures import from_exception, no_attribute, unrecognized_field
 from mockserver.core.tenancy import TenantContext
 from mockserver.families.agents.canvas import default_dsl
@@ -22,7 +23,7 @@ NOT_FOUND = "Agent not found."
 
 
 @dataclass
-class Agent:
+class Agent(Indexed):
     """One UserCanvas row (an agent): the DSL plus the owner tenant and timestamps."""
 
     id: str
@@ -48,6 +49,11 @@ class Agent:
 
 
 AGENT_COLUMNS = frozenset(f.name for f in fields(Agent))
+AGENT_KEYS = {
+    "id": Key(("id",), lambda a: a.id.lower()),
+    "title": Key(("title",), lambda a: None if a.title is None else collation_key(a.title)),
+}
+"""The agent table's maps: ids as MySQL compares them, titles under collation."""
 _WRITABLE = AGENT_COLUMNS - {"create_date", "update_date"}
 _TEXT_COLUMNS = frozenset({"id", "user_id", "title", "avatar", "permission", "description", "canvas_type"})
 """Character columns: MySQL stores `str(value)` of whatever else is written to them."""
@@ -107,19 +113,19 @@ class AgentStore:
     def __init__(self, tenant: AgentTenant) -> None:
         self.tenant = tenant
         self.items: dict[str, Agent] = {}
+        self.table: Table[Agent] = Table(lambda: self.items, AGENT_KEYS, EVERY_ROW)
 
     # -- lookups ---------------------------------------------------------------------------------
     def get(self, agent_id: str) -> Agent | None:
         """The tenant's agent with this id (ids compare case-insensitively, like MySQL)."""
         found = self.items.get(agent_id)
         if found is None:
-            found = next((a for a in self.items.values() if a.id.lower() == agent_id.lower()), None)
+            found = self.table.first("id", agent_id.lower())
         return found
 
     def by_title(self, title: str) -> Agent | None:
         """The tenant's agent with this title under MySQL collation."""
-        key = collation_key(title)
-        return next((a for a in self.items.values() if a.title is not None and collation_key(a.title) == key), None)
+        return self.table.first("title", collation_key(title))
 
     def exists_anywhere(self, agent_id: str) -> bool:
         """Whether any tenant has an agent with this id (the server's unscoped `get_by_id`)."""
@@ -155,7 +161,7 @@ class AgentStore:
             dsl=copy.deepcopy(dsl),
             **{**values, **self._stamp()},
         )
-        self.items[agent.id] = agent
+        self.table.put(agent.id, agent)
         return agent
 
     def create(self, title: Any, dsl: Any, columns: Mapping[str, Any]) -> Agent:
@@ -193,15 +199,15 @@ class AgentStore:
         for key, value in changes.items():
             setattr(agent, key, column_value(key, value))
         if agent.id != old_id:
-            self.items.pop(old_id, None)
-            self.items[agent.id] = agent
+            self.table.pop(old_id)
+            self.table.put(agent.id, agent)
 
     def delete(self, agent_id: str) -> None:
         """deleteAgent (the agent's sessions stay, unreachable, as on the server)."""
         agent = self.get(agent_id)
         if agent is None:
             raise OperatingError(NOT_OWNER, data=False)
-        self.items.pop(agent.id, None)
+        self.table.pop(agent.id)
 
     def listing(
         self, *, agent_id: str | None, title: str | None, page: int, page_size: int, orderby: str, desc: bool
@@ -209,7 +215,18 @@ class AgentStore:
         """listAgents: given filters must match an agent (else 102); truthy filters select, then order and page."""
         if (agent_id or title) and not self.matches_filters(agent_id, title):
             raise DataError("The agent doesn't exist.")
-        matches = list(self.items.values())
+        if not (agent_id or title):
+            return table_page(
+                self.table,
+                True,
+                orderby=orderby,
+                desc=desc,
+                page=page,
+                page_size=page_size,
+                model_name="UserCanvas",
+                known=AGENT_COLUMNS,
+            )
+        matches = self._candidates(agent_id or None, title or None)
         if agent_id:
             matches = [a for a in matches if a.id.lower() == agent_id.lower()]
         if title:
@@ -220,13 +237,21 @@ class AgentStore:
 
     def matches_filters(self, agent_id: str | None, title: str | None) -> bool:
         """The server's `query(id=…, title=…)` check: every given (non-None) filter must match one agent."""
-        for agent in self.items.values():
+        for agent in self._candidates(agent_id, title):
             if agent_id is not None and agent.id.lower() != agent_id.lower():
                 continue
             if title is not None and (agent.title is None or collation_key(agent.title) != collation_key(title)):
                 continue
             return True
         return False
+
+    def _candidates(self, agent_id: str | None, title: str | None) -> list[Agent]:
+        """The agents an id filter (else a title filter) can match, in insertion order (all without filters)."""
+        if agent_id is not None:
+            return self.table.find("id", agent_id.lower())
+        if title is not None:
+            return self.table.find("title", collation_key(title))
+        return self.table.members(True)
 
     def seed(
         self,

@@ -9,7 +9,8 @@ from typing import Any, Protocol
 
 from mockserver.core.bulk import bulk_delete
 from mockserver.core.errors import DataError
-from mockserver.core.pagination import mysql_page, order_records
+from mockserver.core.indexes import Indexed, Key, Table
+from mockserver.core.pagination import mysql_page, order_records, table_page
 from mockserver.core.python_failures import get, python_semantics
 from mockserver.core.tenancy import TenantContext
 from mockserver.families.agents.canvas import Canvas, entry
@@ -22,7 +23,7 @@ NOT_ACCESSIBLE = "You cannot access the agent."
 
 
 @dataclass
-class AgentSession:
+class AgentSession(Indexed):
     """One API4Conversation row of an agent: messages, references, the canvas state (`dsl`), counters."""
 
     id: str
@@ -74,6 +75,16 @@ def attach_references(messages: list[dict[str, Any]], references: list[Any]) -> 
 
 
 SESSION_COLUMNS = frozenset(f.name for f in fields(AgentSession))
+AGENT_SESSION_KEYS = {
+    "id": Key(("id",), lambda s: s.id.lower()),
+    "user_id": Key(
+        ("dialog_id", "user_id"),
+        lambda s: (s.dialog_id.lower(), s.user_id.lower()) if isinstance(s.user_id, str) else None,
+    ),
+}
+"""The agent-session table's maps: ids as MySQL compares them, user ids within an agent."""
+OF_AGENT = Key(("dialog_id",), lambda s: s.dialog_id.lower())
+"""Sessions are listed per agent (dialog ids compared case-insensitively)."""
 
 
 def set_session_inputs(canvas: Canvas, values: Any, uploads: Mapping[str, str] | None) -> None:
@@ -118,21 +129,20 @@ class AgentSessionStore:
     def __init__(self, tenant: AgentSessionTenant) -> None:
         self.tenant = tenant
         self.items: dict[str, AgentSession] = {}
+        self.table: Table[AgentSession] = Table(lambda: self.items, AGENT_SESSION_KEYS, OF_AGENT)
 
     def get(self, session_id: str) -> AgentSession | None:
         """A session by id (case-insensitive, like MySQL)."""
         found = self.items.get(session_id)
         if found is None:
-            found = next((s for s in self.items.values() if s.id.lower() == session_id.lower()), None)
+            found = self.table.first("id", session_id.lower())
         return found
 
     def of_agent(self, agent_id: str, session_id: str | None = None) -> list[AgentSession]:
         """Sessions whose dialog is `agent_id` (optionally only the one with `session_id`)."""
-        return [
-            s
-            for s in self.items.values()
-            if s.dialog_id.lower() == agent_id.lower() and (session_id is None or s.id.lower() == session_id.lower())
-        ]
+        if session_id is None:
+            return self.table.members(agent_id.lower())
+        return [s for s in self.table.find("id", session_id.lower()) if s.dialog_id.lower() == agent_id.lower()]
 
     def create(self, agent_id: str, user_id: Any, message: list[dict[str, Any]], dsl: dict[str, Any]) -> AgentSession:
         """Save a new session row (no rules: the operations, seeding and the chat/legacy routes use it)."""
@@ -144,7 +154,7 @@ class AgentSessionStore:
             dsl=copy.deepcopy(dsl),
             **self.tenant.clock.stamps(),
         )
-        self.items[session.id] = session
+        self.table.put(session.id, session)
         return session
 
     def open(
@@ -166,7 +176,8 @@ class AgentSessionStore:
         """The server's `append_message`: write the row back (new `update_time`) and count one round."""
         self.tenant.clock.touch(session)
         session.round += 1
-        self.items[session.id] = session
+        if self.items.get(session.id) is not session:
+            self.table.put(session.id, session)
 
     def claim(self, agent: Agent, session_id: Any, *, sync: bool) -> AgentSession:
         """createAgentCompletion with a session id: one of the agent's sessions (102 otherwise).
@@ -202,9 +213,21 @@ class AgentSessionStore:
     ) -> list[AgentSession]:
         """listAgentSessions: the caller's agent (102 otherwise), filtered by truthy `id`/`user_id`, paged."""
         agent = self.tenant.agents.owned(agent_id, "You don't own the agent {agent_id}.")
-        matches = self.of_agent(agent.id)
+        if not (session_id or user_id):
+            return table_page(
+                self.table,
+                agent.id.lower(),
+                orderby=orderby,
+                desc=desc,
+                page=page,
+                page_size=page_size,
+                model_name="API4Conversation",
+                known=SESSION_COLUMNS,
+            )
         if session_id:
-            matches = [s for s in matches if s.id.lower() == session_id.lower()]
+            matches = self.of_agent(agent.id, session_id)
+        else:
+            matches = self.table.find("user_id", (agent.id.lower(), (user_id or "").lower()))
         if user_id:
             matches = [s for s in matches if isinstance(s.user_id, str) and s.user_id.lower() == user_id.lower()]
         ordered = order_records(matches, orderby, desc, "API4Conversation", AgentSession.columns, SESSION_COLUMNS)
@@ -213,7 +236,7 @@ class AgentSessionStore:
     def require_sessions(self, agent_id: str) -> Agent:
         """deleteAgentSessions' first checks: the caller's agent, with at least one session (102 otherwise)."""
         agent = self.tenant.agents.owned(agent_id)
-        if not self.of_agent(agent.id):
+        if not self.table.count(agent.id.lower()):
             raise DataError(f"Agent {agent.id} has no sessions")
         return agent
 
@@ -226,7 +249,7 @@ class AgentSessionStore:
             return found[0] if found else None
 
         def remove(session: AgentSession) -> None:
-            self.items.pop(session.id, None)
+            self.table.pop(session.id)
 
         return bulk_delete(
             ids,

@@ -9,7 +9,8 @@ from typing import Any, Protocol
 from mockserver.core.bulk import bulk_delete
 from mockserver.core.catalog import split_model_id
 from mockserver.core.errors import DataError, MySQLError, RagflowError, RetCode
-from mockserver.core.pagination import collation_key, mysql_page, order_records
+from mockserver.core.indexes import Indexed, Key, Table
+from mockserver.core.pagination import collation_key, mysql_page, order_records, table_page
 from mockserver.core.python_failures import iterate, no_attribute, python_semantics
 from mockserver.families.chats.config import (
     CHAT_COLUMNS,
@@ -41,7 +42,7 @@ class ChatTenant(ModelTenant, Protocol):
 
 
 @dataclass
-class Chat:
+class Chat(Indexed):
     """One Dialog row (a chat assistant), with the server's internal column names."""
 
     id: str
@@ -104,6 +105,15 @@ class Chat:
         return item
 
 
+CHAT_KEYS = {
+    "id": Key(("id", "status"), lambda c: c.id.lower() if c.status == "1" else None),
+    "name": Key(("name", "status"), lambda c: collation_key(c.name) if c.status == "1" else None),
+}
+"""The chat table's maps over valid chats: ids as MySQL compares them, names under collation."""
+VALID = Key(("status",), lambda c: True if c.status == "1" else None)
+"""The partition lists show: valid (not deleted) chats."""
+
+
 def _column_value(column: str, value: Any) -> Any:
     """What storing `value` in `column` gives (peewee coercion, MySQL NOT NULL), or the server's error."""
     if value is None and column in (*_INT_COLUMNS, *_FLOAT_COLUMNS, *_NOT_NULL_TEXT):
@@ -124,6 +134,7 @@ class ChatStore:
     def __init__(self, tenant: ChatTenant) -> None:
         self.tenant = tenant
         self.items: dict[str, Chat] = {}
+        self.table: Table[Chat] = Table(lambda: self.items, CHAT_KEYS, VALID)
 
     # -- lookups ---------------------------------------------------------------------------------
     def get(self, chat_id: Any) -> Chat | None:
@@ -146,12 +157,11 @@ class ChatStore:
 
     def valid(self) -> list[Chat]:
         """The tenant's valid chats, in creation order."""
-        return [c for c in self.items.values() if c.status == "1"]
+        return self.table.members(True)
 
     def by_name(self, name: Any) -> Chat | None:
         """A valid chat with this name under MySQL collation."""
-        key = collation_key(str(name))
-        return next((c for c in self.valid() if collation_key(c.name) == key), None)
+        return self.table.first("name", collation_key(str(name)))
 
     def datasets_of(self, chat: Chat) -> list[Dataset]:
         """The knowledge bases of a chat that still exist."""
@@ -218,7 +228,7 @@ class ChatStore:
                 **values,
             },
         )
-        self.items[chat.id] = chat
+        self.table.put(chat.id, chat)
         return chat
 
     def update(self, chat: Chat, request: ChatUpdate) -> None:
@@ -258,16 +268,28 @@ class ChatStore:
 
     def listing(self, query: ChatQuery) -> list[Chat]:
         """listChats: valid chats filtered by id/name (102 when a filter matches none), ordered and paged."""
-        matches = self.valid()
+        paging = query.paging
+        if not (query.chat_id or query.name):
+            paging.crash.reach(Stage.PAGING)
+            return table_page(
+                self.table,
+                True,
+                orderby=paging.orderby,
+                desc=paging.desc,
+                page=paging.page,
+                page_size=paging.page_size,
+                model_name="Dialog",
+                known=CHAT_COLUMNS,
+            )
         if query.chat_id:
-            wanted = query.chat_id.lower()
-            matches = [c for c in matches if c.id.lower() == wanted]
+            matches = self.table.find("id", query.chat_id.lower())
+        else:
+            matches = self.table.find("name", collation_key(query.name))
         if query.name:
             key = collation_key(query.name)
             matches = [c for c in matches if collation_key(c.name) == key]
-        if (query.chat_id or query.name) and not matches:
+        if not matches:
             raise DataError("The chat doesn't exist")
-        paging = query.paging
         paging.crash.reach(Stage.PAGING)
         ordered = order_records(matches, paging.orderby, paging.desc, "Dialog", Chat.columns, CHAT_COLUMNS)
         return mysql_page(ordered, paging.page, paging.page_size)

@@ -8,7 +8,8 @@ from typing import Any, Protocol
 
 from mockserver.core.bulk import bulk_delete
 from mockserver.core.errors import DataError
-from mockserver.core.pagination import mysql_page, order_records
+from mockserver.core.indexes import Indexed, Key, Table
+from mockserver.core.pagination import mysql_page, order_records, table_page
 from mockserver.core.python_failures import python_semantics
 from mockserver.core.tenancy import TenantContext
 from mockserver.families.chats.config import check_update_fields, varchar
@@ -48,7 +49,7 @@ class SessionTenant(TenantContext, Protocol):
 
 
 @dataclass
-class Conversation:
+class Conversation(Indexed):
     """One chat session row: messages and one reference entry per answered question."""
 
     id: str
@@ -109,12 +110,23 @@ def reduced_chunks(reference: Any) -> list[dict[str, Any]]:
     return reduced
 
 
+SESSION_KEYS = {
+    "id": Key(("id",), lambda s: str(s.id).lower()),
+    "name": Key(("dialog_id", "name"), lambda s: (s.dialog_id, str(s.name).lower())),
+    "user_id": Key(("dialog_id", "user_id"), lambda s: (s.dialog_id, str(s.user_id).lower())),
+}
+"""The session table's maps: the list filters (`str(column).lower()` equality) within a chat."""
+OF_CHAT = Key(("dialog_id",), lambda s: s.dialog_id)
+"""Sessions are listed per chat."""
+
+
 class SessionStore:
     """A tenant's chat sessions (hard-deleted; they survive the deletion of their chat)."""
 
     def __init__(self, tenant: SessionTenant) -> None:
         self.tenant = tenant
         self.items: dict[str, Conversation] = {}
+        self.table: Table[Conversation] = Table(lambda: self.items, SESSION_KEYS, OF_CHAT)
 
     def get(self, session_id: Any, chat_id: str) -> Conversation | None:
         """The session with this id if it belongs to `chat_id`."""
@@ -125,7 +137,7 @@ class SessionStore:
 
     def of_chat(self, chat_id: str) -> list[Conversation]:
         """Sessions of a chat in creation order."""
-        return [s for s in self.items.values() if s.dialog_id == chat_id]
+        return self.table.members(chat_id)
 
     def create(
         self, chat: Chat, name: Any = "New session", user_id: Any = "", *, created_at: bool = False
@@ -148,7 +160,7 @@ class SessionStore:
             update_time=clock.epoch_ms(now),
             update_date=clock.http_date(now),
         )
-        self.items[session.id] = session
+        self.table.put(session.id, session)
         return session
 
     def open(self, chat_id: str, request: SessionCreate) -> Conversation:
@@ -195,8 +207,25 @@ class SessionStore:
         self.tenant.chats.owned(chat_id, f"You don't own the assistant {chat_id}.")
         paging = query.paging
         paging.crash.reach(Stage.PAGING)
-        matches = self.of_chat(chat_id)
-        for wanted, column in ((query.session_id, "id"), (query.name, "name"), (query.user_id, "user_id")):
+        filters = ((query.session_id, "id"), (query.name, "name"), (query.user_id, "user_id"))
+        if not any(wanted for wanted, _ in filters):
+            return table_page(
+                self.table,
+                chat_id,
+                orderby=paging.orderby,
+                desc=paging.desc,
+                page=paging.page,
+                page_size=paging.page_size,
+                model_name="Conversation",
+                known=CONVERSATION_COLUMNS,
+            )
+        if query.session_id:
+            matches = [s for s in self.table.find("id", query.session_id.lower()) if s.dialog_id == chat_id]
+        elif query.name:
+            matches = self.table.find("name", (chat_id, query.name.lower()))
+        else:
+            matches = self.table.find("user_id", (chat_id, str(query.user_id).lower()))
+        for wanted, column in filters:
             if wanted:
                 matches = [s for s in matches if str(getattr(s, column)).lower() == wanted.lower()]
         ordered = order_records(
@@ -212,7 +241,7 @@ class SessionStore:
         """deleteChatSessions: hard-delete sessions of a chat (all of them when `ids` is falsy); partial results."""
 
         def remove(session: Conversation) -> None:
-            del self.items[session.id]
+            self.table.pop(session.id)
 
         return bulk_delete(
             ids,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from mockserver.core.indexes import cached_json
+from mockserver.core.jsonbytes import JSONRows
 from mockserver.core.pagination import page_numbers, strict_desc
 from mockserver.core.python_failures import gettable
 from mockserver.core.validation import validate_model
+from mockserver.families.datasets.models import Dataset
 from mockserver.families.datasets.schemas import CreateDatasetBody, UpdateDatasetBody
 from mockserver.http.context import RequestContext
 from mockserver.http.envelope import result
@@ -44,7 +47,7 @@ async def list_datasets(ctx: RequestContext) -> Response:
         orderby=query.get("orderby", "create_time"),
         desc=desc,
     )
-    return result([d.to_api() for d in found])
+    return result(JSONRows([cached_json(d, Dataset.to_api) for d in found]))
 
 
 async def delete_datasets(ctx: RequestContext) -> Response:

@@ -9,7 +9,8 @@ from typing import Any, Protocol
 from mockserver.core.bulk import bulk_delete
 from mockserver.core.catalog import BUILTIN_EMBEDDING_MODELS, is_catalog_embedding
 from mockserver.core.errors import ArgumentError, DataError
-from mockserver.core.pagination import collation_key, mysql_page, order_records
+from mockserver.core.indexes import EVERY_ROW, Indexed, Key, Table
+from mockserver.core.pagination import collation_key, mysql_page, order_records, table_page
 from mockserver.core.tenancy import TenantContext
 from mockserver.families.datasets.schemas import CreateDatasetBody, UpdateDatasetBody, default_parser_config
 
@@ -22,7 +23,7 @@ _API_RENAMES = {
 
 
 @dataclass
-class Dataset:
+class Dataset(Indexed):
     """One knowledge base row, with the server's internal column names."""
 
     id: str
@@ -61,6 +62,11 @@ class Dataset:
 
 
 DATASET_COLUMNS = frozenset(f.name for f in fields(Dataset))
+DATASET_KEYS = {
+    "id": Key(("id",), lambda d: d.id.lower()),
+    "name": Key(("name",), lambda d: collation_key(d.name)),
+}
+"""The dataset table's maps: ids as MySQL compares them, names under collation."""
 
 
 class DatasetDependent(Protocol):
@@ -84,6 +90,7 @@ class DatasetStore:
     def __init__(self, tenant: DatasetTenant) -> None:
         self.tenant = tenant
         self.items: dict[str, Dataset] = {}
+        self.table: Table[Dataset] = Table(lambda: self.items, DATASET_KEYS, EVERY_ROW)
 
     # -- lookups ---------------------------------------------------------------------------------
     def get(self, dataset_id: str) -> Dataset | None:
@@ -95,8 +102,7 @@ class DatasetStore:
 
     def by_name(self, name: str) -> Dataset | None:
         """The tenant's dataset with this name under MySQL collation."""
-        key = collation_key(name)
-        return next((d for d in self.items.values() if collation_key(d.name) == key), None)
+        return self.table.first("name", collation_key(name))
 
     def owned(self, dataset_id: str, message: str | None = None) -> Dataset:
         """The caller's dataset, or a 102 in the operation's wording (default: `You don't own the dataset <id>.`)."""
@@ -155,7 +161,7 @@ class DatasetStore:
             created_by=self.tenant.tenant_id,
             **{**stamp, **values},
         )
-        self.items[dataset.id] = dataset
+        self.table.put(dataset.id, dataset)
         return dataset
 
     def update(self, dataset_id: str, body: UpdateDatasetBody) -> None:
@@ -207,7 +213,7 @@ class DatasetStore:
 
     def check_filters(self, dataset_id: str | None, name: str | None) -> None:
         """listDatasets: an `id` or `name` filter must name one of the tenant's datasets (checked before paging)."""
-        if dataset_id is not None and not any(d.id.lower() == dataset_id.lower() for d in self.items.values()):
+        if dataset_id is not None and not self.table.find("id", dataset_id.lower()):
             raise DataError(f"You don't own the dataset {dataset_id}")
         if name is not None and self.by_name(name) is None:
             raise DataError(f"You don't own the dataset {name}")
@@ -216,9 +222,21 @@ class DatasetStore:
         self, *, dataset_id: str | None, name: str | None, page: int, page_size: int, orderby: str, desc: bool
     ) -> list[Dataset]:
         """listDatasets: filter, order and page the tenant's datasets (after `check_filters`)."""
-        matches = list(self.items.values())
+        if dataset_id is None and name is None:
+            return table_page(
+                self.table,
+                True,
+                orderby=orderby,
+                desc=desc,
+                page=page,
+                page_size=page_size,
+                model_name="Knowledgebase",
+                known=DATASET_COLUMNS,
+            )
         if dataset_id is not None:
-            matches = [d for d in matches if d.id.lower() == dataset_id.lower()]
+            matches = self.table.find("id", dataset_id.lower())
+        else:
+            matches = self.table.find("name", collation_key(name or ""))
         if name is not None:
             key = collation_key(name)
             matches = [d for d in matches if collation_key(d.name) == key]
@@ -240,7 +258,7 @@ class DatasetStore:
         """Hard-delete a dataset and, through the tenant's other stores, everything in it."""
         for store in self.tenant.dataset_dependents():
             store.drop_dataset(dataset.id)
-        self.items.pop(dataset.id, None)
+        self.table.pop(dataset.id)
 
 
 def _deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:

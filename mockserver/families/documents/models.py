@@ -9,14 +9,21 @@ from typing import Any, Protocol
 
 from mockserver.core.bulk import bulk_delete
 from mockserver.core.errors import ArgumentError, DataError, PythonError, ServerError
-from mockserver.core.pagination import collation_key, mysql_page, order_records
+from mockserver.core.indexes import Table
+from mockserver.core.pagination import collation_key, mysql_page, order_records, table_page
 from mockserver.core.python_failures import from_exception, no_attribute, py_int
 from mockserver.core.validation import check_duplicate_ids, partial_result
 from mockserver.families.datasets.models import Dataset, DatasetStore
 from mockserver.families.datasets.schemas import CHUNK_METHODS, default_parser_config
 from mockserver.families.documents import files
 from mockserver.families.documents.parsing import ParseRuns
-from mockserver.families.documents.records import DOCUMENT_COLUMNS, Document, DocumentTenant
+from mockserver.families.documents.records import (
+    DOCUMENT_COLUMNS,
+    DOCUMENT_KEYS,
+    OF_DATASET,
+    Document,
+    DocumentTenant,
+)
 from mockserver.families.documents.schemas import UNSET, DocumentUpdate
 
 __all__ = ["DOCUMENT_COLUMNS", "Document", "DocumentStore", "DocumentTenant", "UploadFailure", "upload_target"]
@@ -65,6 +72,7 @@ class DocumentStore(ParseRuns):
     def __init__(self, tenant: DocumentTenant) -> None:
         super().__init__(tenant)
         self.items: dict[str, Document] = {}
+        self.table: Table[Document] = Table(lambda: self.items, DOCUMENT_KEYS, OF_DATASET)
         self.by_dataset: dict[str, dict[str, None]] = {}
         self.blobs: dict[tuple[str, str], bytes] = {}
         """Object storage: (dataset id, location) → bytes."""
@@ -83,8 +91,7 @@ class DocumentStore(ParseRuns):
 
     def named(self, dataset_id: str, name: str) -> Document | None:
         """The dataset's document with this name under MySQL collation."""
-        key = collation_key(name)
-        return next((d for d in self.documents_of(dataset_id) if collation_key(d.name) == key), None)
+        return self.table.first("name", (dataset_id, collation_key(name)))
 
     def documents_of(self, dataset_id: str) -> list[Document]:
         """The dataset's documents in upload order."""
@@ -170,8 +177,7 @@ class DocumentStore(ParseRuns):
         limit = self.tenant.settings.max_file_num_per_user
         if limit is not None and 0 < limit <= len(self.items):
             raise UploadFailure("Exceed the maximum file number of a free user!")
-        taken = {collation_key(d.name) for d in self.documents_of(dataset.id)}
-        final = files.deduplicate(name, lambda n: collation_key(n) in taken)
+        final = files.deduplicate(name, lambda n: self.named(dataset.id, n) is not None)
         kind = files.file_type(final)
         if kind is None:
             raise UploadFailure(files.UNSUPPORTED)
@@ -201,7 +207,7 @@ class DocumentStore(ParseRuns):
             thumbnail=thumbnail,
             **clock.updated(),
         )
-        self.items[doc.id] = doc
+        self.table.put(doc.id, doc)
         self.by_dataset.setdefault(dataset.id, {})[doc.id] = None
         dataset.doc_num += 1
         self.tenant.datasets.touch(dataset)
@@ -229,7 +235,26 @@ class DocumentStore(ParseRuns):
         desc: bool,
     ) -> tuple[list[Document], int]:
         """listDocuments: filter, observe (advance parse runs), order and page; `total` counts before paging."""
-        matches = self.documents_of(dataset_id)
+        if not (doc_id or name or keywords):
+            self.poll_dataset(dataset_id)
+            found = table_page(
+                self.table,
+                dataset_id,
+                orderby=orderby,
+                desc=desc,
+                page=page,
+                page_size=page_size,
+                model_name="Document",
+                known=DOCUMENT_COLUMNS,
+            )
+            return found, self.table.count(dataset_id)
+        if doc_id:
+            found_doc = self.get(dataset_id, doc_id)
+            matches = [found_doc] if found_doc is not None else []
+        elif name:
+            matches = self.table.find("name", (dataset_id, collation_key(name)))
+        else:
+            matches = self.documents_of(dataset_id)
         if doc_id:
             matches = [d for d in matches if d.id.lower() == doc_id.lower()]
         if name:
@@ -266,7 +291,7 @@ class DocumentStore(ParseRuns):
         self.blobs.pop((doc.kb_id, doc.location), None)
         self.forget_run(doc.id)
         self.progressions.pop(doc.id, None)
-        self.items.pop(doc.id, None)
+        self.table.pop(doc.id)
         self.by_dataset.get(doc.kb_id, {}).pop(doc.id, None)
 
     def drop_dataset(self, dataset_id: str) -> None:
@@ -305,6 +330,7 @@ class DocumentStore(ParseRuns):
         """updateDocument: the rules in the server's order; earlier effects persist when a later step fails.
 
         Returns the reply's data: True when `enabled` changed the status, else None."""
+        self.refresh(doc)  # the run's progress as of now (requests settle only the runs due)
         for key, column in (("chunk_count", "chunk_num"), ("token_count", "token_num"), ("progress", "progress")):
             sent = getattr(update, key)
             if sent is not UNSET and sent != getattr(doc, column):
@@ -337,7 +363,7 @@ class DocumentStore(ParseRuns):
             raise ArgumentError("The name should be less than 128 bytes.")
         if files.extension_changed(doc.name, name):
             raise ArgumentError("The extension of file can't be changed")
-        if any(d.name == name for d in self.documents_of(doc.kb_id)):
+        if any(d.kb_id == doc.kb_id for d in self.table.find("exact", name)):
             raise DataError("Duplicated document name in the same dataset.")
         doc.name = name
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from mockserver.core.chunking import Piece, chunk_document
 from mockserver.core.errors import DataError
+from mockserver.core.indexes import DueQueue
 from mockserver.core.lifecycle import (
     CANCEL,
     DONE,
@@ -15,6 +16,7 @@ from mockserver.core.lifecycle import (
     UNSTART,
     ParseJob,
     Progression,
+    next_change,
     parse_progression,
 )
 from mockserver.families.documents.records import Document, DocumentTenant
@@ -35,6 +37,8 @@ class ParseRuns:
         """Document id → the chunks its running parse will write when it finishes."""
         self.progressions: dict[str, Progression] = {}
         self.default_progression: Progression = parse_progression(tenant.settings.progression)
+        self.due = DueQueue()
+        """Running jobs by the instant their clock-driven run next shows a change (derived from `jobs`)."""
 
     def blob(self, doc: Document) -> bytes:
         """The stored bytes of a document (the store's storage)."""
@@ -46,7 +50,7 @@ class ParseRuns:
         self.progressions[doc_id] = chosen
         job = self.jobs.get(doc_id)
         if job is not None:
-            self.jobs[doc_id] = replace(job, progression=chosen)
+            self._set_job(doc_id, replace(job, progression=chosen))
 
     def clear_chunks(self, doc: Document) -> None:
         """Remove the document's chunks from the index (counters untouched)."""
@@ -70,7 +74,7 @@ class ParseRuns:
         clock.touch(doc)
         pieces, pages = chunk_document(doc.name, self.blob(doc), doc.parser_id, doc.parser_config)
         progression = self.progressions.get(doc.id, self.default_progression)
-        self.jobs[doc.id] = ParseJob(progression, now, pages, len(pieces))
+        self._set_job(doc.id, ParseJob(progression, now, pages, len(pieces)))
         self.pending[doc.id] = pieces
         self.refresh(doc)
 
@@ -105,10 +109,10 @@ class ParseRuns:
         now = clock.now()
         phase = job.phase(now)
         if phase.fraction <= 0 and not (phase.finished or phase.failed):
-            self.jobs[doc.id] = job
+            self._set_job(doc.id, job)
             return
         job = job.with_log(phase, now, clock.zone)
-        self.jobs[doc.id] = job
+        self._set_job(doc.id, job)
         doc.progress = job.progress(phase)
         doc.progress_msg = "\n".join(job.lines)
         if phase.finished or phase.failed:
@@ -121,16 +125,38 @@ class ParseRuns:
             self.refresh(doc, poll=True)
 
     def settle(self) -> None:
-        """Advance every running parse to now without counting reads (before searches)."""
-        for doc_id in list(self.jobs):
+        """Advance the running parses whose clock-driven run shows a change by now, without counting reads (every
+        request; reads of a document advance it to now themselves). Cost: the jobs due, not the documents."""
+        if self.due.source is not self.jobs:
+            self.due.clear()
+            self.due.source = self.jobs
+            for doc_id, job in self.jobs.items():
+                self.due.schedule(doc_id, next_change(job))
+        for doc_id in self.due.pop_due(self.tenant.clock.now()):
             doc = self.items.get(doc_id)
-            if doc is not None:
+            job = self.jobs.get(str(doc_id))
+            if doc is not None and job is not None:
                 self.refresh(doc)
+                if self.jobs.get(doc.id) is job:  # nothing moved yet (float edge): try at the next request
+                    self.due.schedule(doc.id, next_change(job))
+
+    def poll_dataset(self, dataset_id: str) -> None:
+        """listDocuments without filters: one read of every running parse of the dataset, in upload order."""
+        running = [self.items[i] for i in self.jobs if i in self.items and self.items[i].kb_id == dataset_id]
+        running.sort(key=lambda d: getattr(d, "_seq", 0))
+        for doc in running:
+            self.refresh(doc, poll=True)
+
+    def _set_job(self, doc_id: str, job: ParseJob) -> None:
+        self.jobs[doc_id] = job
+        if self.due.source is self.jobs:
+            self.due.schedule(doc_id, next_change(job))
 
     def forget_run(self, doc_id: str) -> None:
         """Drop the document's running job and its pending chunks."""
         self.jobs.pop(doc_id, None)
         self.pending.pop(doc_id, None)
+        self.due.schedule(doc_id, None)
 
     def _finish(self, doc: Document, job: ParseJob, *, failed: bool, now: float) -> None:
         pieces = self.pending.get(doc.id, [])

@@ -6,7 +6,9 @@ import copy
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Protocol
 
+from mockserver.core.indexes import Indexed, Key
 from mockserver.core.lifecycle import RUN_NAMES, UNSTART
+from mockserver.core.pagination import collation_key
 from mockserver.core.tenancy import TenantContext
 from mockserver.families.chunks.models import ChunkStore
 from mockserver.families.datasets.models import DatasetStore
@@ -33,7 +35,7 @@ _UPLOAD_KEYS = (
 
 
 @dataclass
-class Document:
+class Document(Indexed):
     """One document row, with the server's internal column names."""
 
     id: str
@@ -78,6 +80,13 @@ class Document:
 
 
 DOCUMENT_COLUMNS = tuple(f.name for f in fields(Document))
+DOCUMENT_KEYS = {
+    "name": Key(("kb_id", "name"), lambda d: (d.kb_id, collation_key(d.name))),
+    "exact": Key(("name",), lambda d: d.name),
+}
+"""The document table's maps: names under collation within a dataset, and exact names across the tenant."""
+OF_DATASET = Key(("kb_id",), lambda d: d.kb_id)
+"""Documents are listed per dataset."""
 
 
 class DocumentTenant(TenantContext, Protocol):

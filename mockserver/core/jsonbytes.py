@@ -1,0 +1,52 @@
+"""The response JSON byte format in one place (Flask's provider: sorted keys, compact, ASCII) and row splicing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def encode(value: Any) -> bytes:
+    """`value` as the server's JSON provider writes it: sorted keys, `,`/`:` separators, ASCII escapes."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+class JSONRows:
+    """A JSON array whose items are already encoded (cached row bytes); `encode_payload` splices them in."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[bytes]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def decoded(self) -> list[Any]:
+        """The rows as JSON values (for readers of a payload; the bytes are what gets sent)."""
+        return [json.loads(row) for row in self.rows]
+
+
+def _spliced(value: Any, depth: int) -> bool:
+    """Whether a payload holds `JSONRows` within `depth` levels of objects (envelope → data → field)."""
+    if isinstance(value, JSONRows):
+        return True
+    if depth and isinstance(value, dict):
+        return any(_spliced(v, depth - 1) for v in value.values())
+    return False
+
+
+def _splice(value: Any) -> bytes:
+    if isinstance(value, JSONRows):
+        return b"[" + b",".join(value.rows) + b"]"
+    if isinstance(value, dict) and _spliced(value, 2):
+        parts = [encode(key) + b":" + _splice(item) for key, item in sorted(value.items())]
+        return b"{" + b",".join(parts) + b"}"
+    return encode(value)
+
+
+def encode_payload(payload: Any) -> bytes:
+    """`encode(payload)`, with any `JSONRows` near the top (e.g. `data`, `data.docs`) spliced in as they are."""
+    if isinstance(payload, dict) and _spliced(payload, 2):
+        return _splice(payload)
+    return encode(payload)

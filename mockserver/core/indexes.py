@@ -75,6 +75,7 @@ class ColumnOrder:
 
     def add(self, seq: int, value: Any) -> None:
         """Place a record's value."""
+        key: Any
         if value is None:
             kind, key = "n", seq
         elif isinstance(value, str):

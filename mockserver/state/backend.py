@@ -112,6 +112,8 @@ class Backends:
         self.tenants: dict[str, TenantBackend] = {}
         self._tokens: dict[str, ApiToken] = {}
         self._betas: dict[str, ApiToken] = {}
+        self._of_tenant: dict[str, dict[str, None]] = {}
+        """Tenant id → the (lower-cased) keys of its tokens, in registration order."""
         self.accounts: AccountStore = AccountStore(self)
         if provision:
             for key in settings.api_keys:
@@ -146,9 +148,8 @@ class Backends:
         """Remove a tenant and every token that points at it."""
         with self.lock:
             self.tenants.pop(tenant_id, None)
-            for key in [k for k, t in self._tokens.items() if t.tenant_id == tenant_id]:
-                token = self._tokens.pop(key)
-                self._betas.pop(token.beta.lower(), None)
+            for key in list(self._of_tenant.get(tenant_id, ())):
+                self.remove_token(key)
 
     # -- API tokens ----------------------------------------------------------------------------
     def add_token(
@@ -172,16 +173,23 @@ class Backends:
             source=source,
         )
         with self.lock:
-            self._tokens[row.token.lower()] = row
-            self._betas[row.beta.lower()] = row
+            self._register(row)
         return row
 
     def restore_tokens(self, rows: Iterable[ApiToken]) -> None:
         """Register token rows exactly as given (a snapshot restore keeps their secrets and dates)."""
         with self.lock:
             for row in rows:
-                self._tokens[row.token.lower()] = row
-                self._betas[row.beta.lower()] = row
+                self._register(row)
+
+    def _register(self, row: ApiToken) -> None:
+        key = row.token.lower()
+        old = self._tokens.get(key)
+        if old is not None and old.tenant_id != row.tenant_id:
+            self._of_tenant.get(old.tenant_id, {}).pop(key, None)
+        self._tokens[key] = row
+        self._betas[row.beta.lower()] = row
+        self._of_tenant.setdefault(row.tenant_id, {})[key] = None
 
     def all_tokens(self) -> list[ApiToken]:
         """Every token row, in registration order."""
@@ -194,6 +202,7 @@ class Backends:
             row = self._tokens.pop(token.lower(), None)
             if row is not None:
                 self._betas.pop(row.beta.lower(), None)
+                self._of_tenant.get(row.tenant_id, {}).pop(row.token.lower(), None)
             return row is not None
 
     def token(self, key: str) -> ApiToken | None:
@@ -206,7 +215,7 @@ class Backends:
 
     def tokens_of(self, tenant_id: str) -> list[ApiToken]:
         """All token rows of a tenant."""
-        return [t for t in self._tokens.values() if t.tenant_id == tenant_id]
+        return [self._tokens[k] for k in self._of_tenant.get(tenant_id, ())]
 
     def tenant(self, tenant_id: str) -> TenantBackend | None:
         """The tenant with this id, if any."""

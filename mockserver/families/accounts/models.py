@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from mockserver.core.clock import Clock
 from mockserver.core.errors import DataError
 from mockserver.core.ids import IdFactory
+from mockserver.core.indexes import Indexed, Key, Table
 from mockserver.core.pagination import collation_key
 from mockserver.core.python_failures import from_exception, not_string_or_bytes
 from mockserver.core.tenancy import TenantContext
@@ -38,7 +39,7 @@ SUCCESS_HEADERS = {
 
 
 @dataclass
-class User:
+class User(Indexed):
     """One user row: the 20 columns the server returns (password hash and access token included)."""
 
     id: str
@@ -65,6 +66,13 @@ class User:
     def to_api(self) -> dict[str, Any]:
         """The user object of register/login/info."""
         return asdict(self)
+
+
+USER_KEYS = {
+    "email": Key(("email",), lambda u: collation_key(u.email)),
+    "access_token": Key(("access_token", "status"), lambda u: u.access_token if u.status == "1" else None),
+}
+"""The user table's maps: emails under collation, the access tokens of live users."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,7 @@ class AccountStore:
         self.private_key: RsaPrivateKey | None = private_key_from(settings.rsa_private_key)
         self.register_enabled: bool = settings.register_enabled
         self.users: dict[str, User] = {}
+        self.table: Table[User] = Table(lambda: self.users, USER_KEYS)
         self._verified: set[tuple[str, str]] = set()
         self.betaless_tokens: set[str] = set()
         """Legacy keys whose `beta` column is still null (generated when `/v1/system/token_list` shows them)."""
@@ -129,15 +138,14 @@ class AccountStore:
         """The user with this email under MySQL collation (any status)."""
         if not isinstance(email, str):
             return None
-        key = collation_key(email)
-        return next((u for u in self.users.values() if collation_key(u.email) == key), None)
+        return self.table.first("email", collation_key(email))
 
     def user_for_login_token(self, header: str) -> User | None:
         """Unsign a raw login token and find the live user holding that access token."""
         access = TimedSerializer(self.secret_key).loads(header)
         if not isinstance(access, str) or not access:
             return None
-        return next((u for u in self.users.values() if u.access_token == access and u.status == "1"), None)
+        return self.table.first("access_token", access)
 
     def login_token(self, user: User) -> str:
         """The signed form of the user's current access token."""
@@ -187,7 +195,7 @@ class AccountStore:
         self._verified.add((user.password, secret))
         tenant = self.backends.create_tenant(user.id, name=nickname + TENANT_NAME_SUFFIX)
         tenant.llm_id = tenant.asr_id = tenant.img2txt_id = tenant.rerank_id = ""
-        self.users[user.id] = user
+        self.table.put(user.id, user)
         return user
 
     def login(self, credentials: Credentials | None) -> User:

@@ -284,7 +284,7 @@ class ChatStore:
         if query.chat_id:
             matches = self.table.find("id", query.chat_id.lower())
         else:
-            matches = self.table.find("name", collation_key(query.name))
+            matches = self.table.find("name", collation_key(query.name or ""))
         if query.name:
             key = collation_key(query.name)
             matches = [c for c in matches if collation_key(c.name) == key]

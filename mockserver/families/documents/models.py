@@ -11,7 +11,7 @@ from mockserver.core.bulk import bulk_delete
 from mockserver.core.errors import ArgumentError, DataError, PythonError, ServerError
 from mockserver.core.indexes import Table
 from mockserver.core.pagination import collation_key, mysql_page, order_records, table_page
-from mockserver.core.python_failures import from_exception, no_attribute, py_int
+from mockserver.core.python_failures import no_attribute, py_int
 from mockserver.core.validation import check_duplicate_ids, partial_result
 from mockserver.families.datasets.models import Dataset, DatasetStore
 from mockserver.families.datasets.schemas import CHUNK_METHODS, default_parser_config
@@ -23,6 +23,7 @@ from mockserver.families.documents.records import (
     OF_DATASET,
     Document,
     DocumentTenant,
+    merge_parser_config,
 )
 from mockserver.families.documents.schemas import UNSET, DocumentUpdate
 
@@ -92,6 +93,10 @@ class DocumentStore(ParseRuns):
     def named(self, dataset_id: str, name: str) -> Document | None:
         """The dataset's document with this name under MySQL collation."""
         return self.table.first("name", (dataset_id, collation_key(name)))
+
+    def named_exactly(self, name: Any) -> list[Document]:
+        """The tenant's documents whose name equals `name` exactly, in upload order (any dataset)."""
+        return self.table.find("exact", name) if isinstance(name, str) else []
 
     def documents_of(self, dataset_id: str) -> list[Document]:
         """The dataset's documents in upload order."""
@@ -343,7 +348,7 @@ class DocumentStore(ParseRuns):
         if update.name is not UNSET and update.name != doc.name:
             self._rename(doc, update.name)
         if update.parser_config is not UNSET:
-            _merge_parser_config(doc, update.parser_config)
+            merge_parser_config(doc, update.parser_config)
         if update.chunk_method is not UNSET:
             sent_config = None if update.parser_config is UNSET else update.parser_config
             if self._change_chunk_method(doc, update.chunk_method, sent_config):
@@ -363,7 +368,7 @@ class DocumentStore(ParseRuns):
             raise ArgumentError("The name should be less than 128 bytes.")
         if files.extension_changed(doc.name, name):
             raise ArgumentError("The extension of file can't be changed")
-        if any(d.kb_id == doc.kb_id for d in self.table.find("exact", name)):
+        if any(d.kb_id == doc.kb_id for d in self.named_exactly(name)):
             raise DataError("Duplicated document name in the same dataset.")
         doc.name = name
 
@@ -377,7 +382,7 @@ class DocumentStore(ParseRuns):
             raise DataError("Not supported yet!")
         doc.parser_id = method
         self.reset_run(doc)
-        _merge_parser_config(doc, sent_config if sent_config else default_parser_config(method))
+        merge_parser_config(doc, sent_config if sent_config else default_parser_config(method))
         if doc.token_num > 0:
             self.adjust(doc, -doc.chunk_num, -doc.token_num)
             doc.chunk_num = doc.token_num = 0
@@ -388,28 +393,3 @@ class DocumentStore(ParseRuns):
 
 def _documents_not_found(ids: list[Any]) -> DataError:
     return DataError(f"Documents not found: {ids!r}")
-
-
-def _merge_parser_config(doc: Document, config: Any) -> None:
-    """Deep-merge a sent parser_config; afterwards a stored `raptor` goes unless the sent one is truthy."""
-    if not config:
-        return
-    if not isinstance(config, dict):
-        raise no_attribute(config, "items")
-    merged = copy.deepcopy(doc.parser_config)
-
-    def merge(old: dict[str, Any], new: dict[str, Any]) -> None:
-        for key, value in new.items():
-            if key in old and isinstance(value, dict):
-                if not isinstance(old[key], dict):
-                    raise from_exception(AssertionError())
-                merge(old[key], value)
-            else:
-                old[key] = value
-
-    try:
-        merge(merged, config)
-    finally:
-        doc.parser_config = merged  # keys merged before an AssertionError stay, as on the server
-    if not config.get("raptor"):
-        doc.parser_config.pop("raptor", None)

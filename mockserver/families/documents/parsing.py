@@ -132,13 +132,13 @@ class ParseRuns:
             self.due.source = self.jobs
             for doc_id, job in self.jobs.items():
                 self.due.schedule(doc_id, next_change(job))
-        for doc_id in self.due.pop_due(self.tenant.clock.now()):
-            doc = self.items.get(doc_id)
-            job = self.jobs.get(str(doc_id))
-            if doc is not None and job is not None:
+        for key in self.due.pop_due(self.tenant.clock.now()):
+            doc = self.items.get(str(key))
+            running = self.jobs.get(str(key))
+            if doc is not None and running is not None:
                 self.refresh(doc)
-                if self.jobs.get(doc.id) is job:  # nothing moved yet (float edge): try at the next request
-                    self.due.schedule(doc.id, next_change(job))
+                if self.jobs.get(doc.id) is running:  # nothing moved yet (float edge): try at the next request
+                    self.due.schedule(doc.id, next_change(running))
 
     def poll_dataset(self, dataset_id: str) -> None:
         """listDocuments without filters: one read of every running parse of the dataset, in upload order."""

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from mockserver.core.indexes import Indexed, Key
 from mockserver.core.lifecycle import RUN_NAMES, UNSTART
 from mockserver.core.pagination import collation_key
+from mockserver.core.python_failures import from_exception, no_attribute
 from mockserver.core.tenancy import TenantContext
 from mockserver.families.chunks.models import ChunkStore
 from mockserver.families.datasets.models import DatasetStore
@@ -94,3 +95,28 @@ class DocumentTenant(TenantContext, Protocol):
 
     datasets: DatasetStore
     chunks: ChunkStore
+
+
+def merge_parser_config(doc: Document, config: Any) -> None:
+    """Deep-merge a sent parser_config; afterwards a stored `raptor` goes unless the sent one is truthy."""
+    if not config:
+        return
+    if not isinstance(config, dict):
+        raise no_attribute(config, "items")
+    merged = copy.deepcopy(doc.parser_config)
+
+    def merge(old: dict[str, Any], new: dict[str, Any]) -> None:
+        for key, value in new.items():
+            if key in old and isinstance(value, dict):
+                if not isinstance(old[key], dict):
+                    raise from_exception(AssertionError())
+                merge(old[key], value)
+            else:
+                old[key] = value
+
+    try:
+        merge(merged, config)
+    finally:
+        doc.parser_config = merged  # keys merged before an AssertionError stay, as on the server
+    if not config.get("raptor"):
+        doc.parser_config.pop("raptor", None)

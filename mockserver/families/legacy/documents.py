@@ -184,7 +184,7 @@ def _chunk_rows(found: tuple[TenantBackend, Document] | None) -> list[dict[str, 
 
 def chunks_by_name(scope: LegacyScope, doc_name: Any) -> list[dict[str, Any]]:
     """listLegacyChunks by `doc_name`: the chunks of the first document with that exact name ([] if none)."""
-    found = next(((t, d) for t in scope.tenants() for d in t.documents.items.values() if d.name == doc_name), None)
+    found = next(((t, d) for t in scope.tenants() for d in t.documents.named_exactly(doc_name)), None)
     return _chunk_rows(found)
 
 
@@ -214,7 +214,7 @@ def delete(scope: LegacyScope, names: list[Any], doc_ids: list[Any]) -> bool:
     targets: list[Any] = []
     for name in names:
         for tenant in scope.tenants():
-            targets += [d.id for d in tenant.documents.items.values() if d.name == name and d.id not in targets]
+            targets += [d.id for d in tenant.documents.named_exactly(name) if d.id not in targets]
     for doc_id in doc_ids:
         if doc_id not in targets:
             targets.append(doc_id)

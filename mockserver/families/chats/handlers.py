@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from mockserver.core.jsonbytes import JSONRows
 from mockserver.core.python_failures import key_error
 from mockserver.families.chats.schemas import (
     ABSENT,
@@ -38,7 +39,7 @@ async def update_chat(ctx: RequestContext) -> Response:
 async def list_chats(ctx: RequestContext) -> Response:
     """listChats: GET /api/v1/chats."""
     store = ctx.tenant.chats
-    return result([c.to_list_item(store.datasets_of(c)) for c in store.listing(parse_chat_query(ctx.query))])
+    return result(JSONRows([c.list_json(store.datasets_of(c)) for c in store.listing(parse_chat_query(ctx.query))]))
 
 
 async def delete_chats(ctx: RequestContext) -> Response:

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from mockserver.core.bulk import bulk_delete
 from mockserver.core.catalog import split_model_id
 from mockserver.core.errors import DataError, MySQLError, RagflowError, RetCode
-from mockserver.core.indexes import Indexed, Key, Table
+from mockserver.core.indexes import Indexed, Key, Table, cached_json
 from mockserver.core.pagination import collation_key, mysql_page, order_records, table_page
 from mockserver.core.python_failures import iterate, no_attribute, python_semantics
 from mockserver.families.chats.config import (
@@ -103,6 +103,23 @@ class Chat(Indexed):
         item["datasets"] = [d.columns() for d in datasets]
         item["top_k"] = self.top_k
         return item
+
+    def list_json(self, datasets: list[Dataset]) -> bytes:
+        """`to_list_item(datasets)` encoded, from cached bytes of the chat's keys around `datasets` and of each
+        dataset's row (each part recomputed only when its record changed)."""
+        rows = b",".join(cached_json(d, Dataset.columns) for d in datasets)
+        head, tail = cached_json(self, _head_keys), cached_json(self, _tail_keys)
+        return b"{" + head[1:-1] + b',"datasets":[' + rows + b"]," + tail[1:-1] + b"}"
+
+
+def _head_keys(chat: Chat) -> dict[str, Any]:
+    """The list item's keys sorting before `datasets`."""
+    return {k: v for k, v in chat.to_api().items() if k < "datasets"}
+
+
+def _tail_keys(chat: Chat) -> dict[str, Any]:
+    """The list item's keys sorting after `datasets` (with `top_k`)."""
+    return {k: v for k, v in {**chat.to_api(), "top_k": chat.top_k}.items() if k > "datasets"}
 
 
 CHAT_KEYS = {

@@ -6,9 +6,11 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from mockserver.core.errors import ArgumentError, range_not_satisfiable
+from mockserver.core.indexes import cached_json
+from mockserver.core.jsonbytes import JSONRows
 from mockserver.core.pagination import page_numbers
 from mockserver.families.documents import files
-from mockserver.families.documents.models import upload_target
+from mockserver.families.documents.models import Document, upload_target
 from mockserver.families.documents.schemas import DocumentUpdate, document_ids, ids_to_delete
 from mockserver.http.context import RequestContext
 from mockserver.http.envelope import result
@@ -79,7 +81,7 @@ async def list_documents(ctx: RequestContext) -> Response:
         orderby=query.get("orderby", "create_time"),
         desc=query.get("desc") != "False",
     )
-    return result({"docs": [d.to_api() for d in docs], "total": total})
+    return result({"docs": JSONRows([cached_json(d, Document.to_api) for d in docs]), "total": total})
 
 
 async def delete_documents(ctx: RequestContext) -> Response:

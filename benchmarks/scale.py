@@ -25,11 +25,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from asgi_driver import Driver, multipart  # noqa: E402
+from asgi_driver import Driver, multipart
 
-from mockserver import Settings, create_app, emulator_state  # noqa: E402
-from mockserver.families.agents.canvas import default_dsl  # noqa: E402
-from mockserver.families.chunks.schemas import NewChunk  # noqa: E402
+from mockserver import Settings, create_app, emulator_state
+from mockserver.families.agents.canvas import default_dsl
+from mockserver.families.chunks.schemas import NewChunk
 
 KEY = "ragflow-scale-key"
 PASSWORD = base64.b64encode(bytes(range(256))).decode()

@@ -60,3 +60,10 @@ def json_result_payload(code: int = 0, message: str = "success", data: Any = Non
 def json_result(code: int = 0, message: str = "success", data: Any = None) -> EnvelopeResponse:
     """Web/legacy response with all three keys."""
     return EnvelopeResponse(json_result_payload(code, message, data))
+
+
+def message_result(data: Any = None, message: Any = "success") -> EnvelopeResponse:
+    """2024-06 `construct_json_result` success: `{"code":0,"data":d,"message":m}`, without `data` when None."""
+    if data is None:
+        return EnvelopeResponse({"code": RetCode.SUCCESS.value, "message": message})
+    return EnvelopeResponse({"code": RetCode.SUCCESS.value, "data": data, "message": message})

@@ -1,0 +1,201 @@
+"""Profile `2024-06-dataset` handlers: the 15 routes v0.10.0 served under `/api/v1/dataset`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.responses import Response
+
+from mockserver.core.python_failures import item, iterate, keyed, none_not_iterable
+from mockserver.families.dataset_api.service import DatasetApi, caught
+from mockserver.families.documents import files
+from mockserver.families.legacy.service import LegacyScope
+from mockserver.http.context import RequestContext
+from mockserver.http.envelope import message_result
+from mockserver.http.historical import guard, historical
+from mockserver.http.types import Handler
+
+authenticated = historical("DatasetApiKey")
+
+
+def api(ctx: RequestContext) -> DatasetApi:
+    """The caller's view through this profile."""
+    return DatasetApi(LegacyScope(ctx.backends, ctx.tenant))
+
+
+def _ids(ctx: RequestContext) -> tuple[str, str]:
+    return ctx.path_param("dataset_id"), ctx.path_param("document_id")
+
+
+@authenticated
+async def create_dataset(ctx: RequestContext) -> Response:
+    """v010CreateDataset: POST /api/v1/dataset (body `{"name": …}`; the seed's `dataset_name` fails the guard)."""
+    await guard(ctx, "name")
+    body = await ctx.json_forced()
+    if body is None:
+        raise none_not_iterable()
+    with caught():
+        return message_result(api(ctx).create(keyed(body, ("name",))))
+
+
+@authenticated
+async def list_datasets(ctx: RequestContext) -> Response:
+    """v010ListDatasets: GET /api/v1/dataset?offset=&count=&orderby=&desc=."""
+    query = ctx.query
+    with caught():
+        rows = api(ctx).listing(
+            query.get("offset"), query.get("count"), query.get("orderby", "create_time"), query.get("desc", "1")
+        )
+    return message_result(rows, "List datasets successfully!")
+
+
+@authenticated
+async def delete_dataset(ctx: RequestContext) -> Response:
+    """v010DeleteDataset: DELETE /api/v1/dataset/{dataset_id}."""
+    with caught():
+        return message_result(None, api(ctx).delete(ctx.path_param("dataset_id")))
+
+
+@authenticated
+async def get_dataset(ctx: RequestContext) -> Response:
+    """v010GetDataset: GET /api/v1/dataset/{dataset_id} (12 keys, any caller)."""
+    with caught():
+        return message_result(api(ctx).details(ctx.path_param("dataset_id")))
+
+
+@authenticated
+async def update_dataset(ctx: RequestContext) -> Response:
+    """v010UpdateDataset: PUT /api/v1/dataset/{dataset_id} (the full row back)."""
+    body = await ctx.json_forced()
+    with caught():
+        return message_result(api(ctx).update(ctx.path_param("dataset_id"), body))
+
+
+@authenticated
+async def upload_documents(ctx: RequestContext) -> Response:
+    """v010UploadDocuments: POST /api/v1/dataset/{dataset_id}/documents (multipart `file` parts)."""
+    form = await ctx.form()
+    parts = [(p.filename or "", await p.read()) for p in form.getlist("file") if isinstance(p, UploadFile)]
+    with caught():
+        return message_result(api(ctx).upload(ctx.path_param("dataset_id"), parts))
+
+
+@authenticated
+async def delete_document(ctx: RequestContext) -> Response:
+    """v010DeleteDocument: DELETE /api/v1/dataset/{dataset_id}/documents/{document_id}."""
+    with caught():
+        api(ctx).delete_document(*_ids(ctx))
+    return message_result(True)
+
+
+@authenticated
+async def list_documents(ctx: RequestContext) -> Response:
+    """v010ListDocuments: GET /api/v1/dataset/{dataset_id}/documents (`"message": 0`, as the server sent)."""
+    with caught():
+        data = api(ctx).documents(ctx.path_param("dataset_id"), dict(ctx.query))
+    return message_result(data, 0)
+
+
+@authenticated
+async def update_document(ctx: RequestContext) -> Response:
+    """v010UpdateDocument: PUT /api/v1/dataset/{dataset_id}/documents/{document_id}."""
+    body = await ctx.json_forced()
+    with caught():
+        return message_result(api(ctx).update_document(*_ids(ctx), body), "Success")
+
+
+def _download(ctx: RequestContext, dataset_id: str, document_id: str) -> Response:
+    with caught():
+        doc, data = api(ctx).download(dataset_id, document_id)
+    headers = {"Content-Disposition": files.content_disposition(doc.name), "Cache-Control": "no-cache"}
+    return Response(data, headers=headers, media_type="application/octet-stream")
+
+
+@authenticated
+async def download_document(ctx: RequestContext) -> Response:
+    """v010DownloadDocument: GET /api/v1/dataset/{dataset_id}/documents/{document_id} (the bytes)."""
+    return _download(ctx, *_ids(ctx))
+
+
+@authenticated
+async def start_parsing(ctx: RequestContext) -> Response:
+    """v010StartParsing: POST /api/v1/dataset/{dataset_id}/documents/{document_id}/status."""
+    dataset_id, document_id = _ids(ctx)
+    with caught():
+        return message_result(None, api(ctx).start_parsing(dataset_id, [document_id]))
+
+
+async def _doc_ids(ctx: RequestContext) -> list[Any] | None:
+    """`request.json["doc_ids"]`, read before the handler's try (a missing body or key is the global handler's)."""
+    ids = item(await ctx.json_forced(), "doc_ids")
+    if not ids:
+        return None
+    return iterate(ids)
+
+
+@authenticated
+async def start_parsing_documents(ctx: RequestContext) -> Response:
+    """v010StartParsingDocuments: POST /api/v1/dataset/{dataset_id}/documents/status (`doc_ids`, null = all)."""
+    ids = await _doc_ids(ctx)
+    with caught():
+        return message_result(True, api(ctx).start_parsing(ctx.path_param("dataset_id"), ids))
+
+
+@authenticated
+async def get_parsing_status(ctx: RequestContext) -> Response:
+    """v010GetParsingStatus: GET /api/v1/dataset/{dataset_id}/documents/{document_id}/status."""
+    with caught():
+        return message_result(api(ctx).status(*_ids(ctx)))
+
+
+@authenticated
+async def get_documents_status(ctx: RequestContext) -> Response:
+    """v010GetDocumentsStatus: GET /api/v1/dataset/{dataset_id}/documents/status (the seed's row 13).
+
+    On the server this path is the download route with `document_id="status"`; with a `document_id` query
+    parameter (what the seed documents) it answers as the real status route."""
+    dataset_id = ctx.path_param("dataset_id")
+    document_id = ctx.query.get("document_id")
+    if document_id is None:
+        return _download(ctx, dataset_id, "status")
+    with caught():
+        return message_result(api(ctx).status(dataset_id, document_id))
+
+
+@authenticated
+async def stop_parsing(ctx: RequestContext) -> Response:
+    """v010StopParsing: DELETE /api/v1/dataset/{dataset_id}/documents/{document_id}/status (undocumented)."""
+    dataset_id, document_id = _ids(ctx)
+    with caught():
+        api(ctx).stop_parsing(dataset_id, [document_id])
+    return message_result(None, "")
+
+
+@authenticated
+async def stop_parsing_documents(ctx: RequestContext) -> Response:
+    """v010StopParsingDocuments: DELETE /api/v1/dataset/{dataset_id}/documents/status (undocumented)."""
+    ids = await _doc_ids(ctx)
+    with caught():
+        api(ctx).stop_parsing(ctx.path_param("dataset_id"), ids)
+    return message_result(True, "")
+
+
+HANDLERS: dict[str, Handler] = {
+    "v010CreateDataset": create_dataset,
+    "v010ListDatasets": list_datasets,
+    "v010DeleteDataset": delete_dataset,
+    "v010GetDataset": get_dataset,
+    "v010UpdateDataset": update_dataset,
+    "v010UploadDocuments": upload_documents,
+    "v010DeleteDocument": delete_document,
+    "v010ListDocuments": list_documents,
+    "v010UpdateDocument": update_document,
+    "v010DownloadDocument": download_document,
+    "v010StartParsing": start_parsing,
+    "v010StartParsingDocuments": start_parsing_documents,
+    "v010GetParsingStatus": get_parsing_status,
+    "v010GetDocumentsStatus": get_documents_status,
+    "v010StopParsing": stop_parsing,
+    "v010StopParsingDocuments": stop_parsing_documents,
+}

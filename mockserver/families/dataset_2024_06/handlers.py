@@ -8,7 +8,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from mockserver.core.python_failures import item, iterate, keyed, none_not_iterable
-from mockserver.families.dataset_api.service import DatasetApi, caught
+from mockserver.families.dataset_2024_06.service import DatasetApi, caught
 from mockserver.families.documents import files
 from mockserver.families.legacy.service import LegacyScope
 from mockserver.http.context import RequestContext
@@ -30,7 +30,7 @@ def _ids(ctx: RequestContext) -> tuple[str, str]:
 
 @authenticated
 async def create_dataset(ctx: RequestContext) -> Response:
-    """v010CreateDataset: POST /api/v1/dataset (body `{"name": …}`; the seed's `dataset_name` fails the guard)."""
+    """v10CreateDataset: POST /api/v1/dataset (body `{"name": …}`; the seed's `dataset_name` fails the guard)."""
     await guard(ctx, "name")
     body = await ctx.json_forced()
     if body is None:
@@ -41,7 +41,7 @@ async def create_dataset(ctx: RequestContext) -> Response:
 
 @authenticated
 async def list_datasets(ctx: RequestContext) -> Response:
-    """v010ListDatasets: GET /api/v1/dataset?offset=&count=&orderby=&desc=."""
+    """v10ListDatasets: GET /api/v1/dataset?offset=&count=&orderby=&desc=."""
     query = ctx.query
     with caught():
         rows = api(ctx).listing(
@@ -52,21 +52,21 @@ async def list_datasets(ctx: RequestContext) -> Response:
 
 @authenticated
 async def delete_dataset(ctx: RequestContext) -> Response:
-    """v010DeleteDataset: DELETE /api/v1/dataset/{dataset_id}."""
+    """v10DeleteDataset: DELETE /api/v1/dataset/{dataset_id}."""
     with caught():
         return message_result(None, api(ctx).delete(ctx.path_param("dataset_id")))
 
 
 @authenticated
 async def get_dataset(ctx: RequestContext) -> Response:
-    """v010GetDataset: GET /api/v1/dataset/{dataset_id} (12 keys, any caller)."""
+    """v10GetDataset: GET /api/v1/dataset/{dataset_id} (12 keys, any caller)."""
     with caught():
         return message_result(api(ctx).details(ctx.path_param("dataset_id")))
 
 
 @authenticated
 async def update_dataset(ctx: RequestContext) -> Response:
-    """v010UpdateDataset: PUT /api/v1/dataset/{dataset_id} (the full row back)."""
+    """v10UpdateDataset: PUT /api/v1/dataset/{dataset_id} (the full row back)."""
     body = await ctx.json_forced()
     with caught():
         return message_result(api(ctx).update(ctx.path_param("dataset_id"), body))
@@ -74,7 +74,7 @@ async def update_dataset(ctx: RequestContext) -> Response:
 
 @authenticated
 async def upload_documents(ctx: RequestContext) -> Response:
-    """v010UploadDocuments: POST /api/v1/dataset/{dataset_id}/documents (multipart `file` parts)."""
+    """v10UploadDocuments: POST /api/v1/dataset/{dataset_id}/documents (multipart `file` parts)."""
     form = await ctx.form()
     parts = [(p.filename or "", await p.read()) for p in form.getlist("file") if isinstance(p, UploadFile)]
     with caught():
@@ -83,7 +83,7 @@ async def upload_documents(ctx: RequestContext) -> Response:
 
 @authenticated
 async def delete_document(ctx: RequestContext) -> Response:
-    """v010DeleteDocument: DELETE /api/v1/dataset/{dataset_id}/documents/{document_id}."""
+    """v10DeleteDocument: DELETE /api/v1/dataset/{dataset_id}/documents/{document_id}."""
     with caught():
         api(ctx).delete_document(*_ids(ctx))
     return message_result(True)
@@ -91,7 +91,7 @@ async def delete_document(ctx: RequestContext) -> Response:
 
 @authenticated
 async def list_documents(ctx: RequestContext) -> Response:
-    """v010ListDocuments: GET /api/v1/dataset/{dataset_id}/documents (`"message": 0`, as the server sent)."""
+    """v10ListDocuments: GET /api/v1/dataset/{dataset_id}/documents (`"message": 0`, as the server sent)."""
     with caught():
         data = api(ctx).documents(ctx.path_param("dataset_id"), dict(ctx.query))
     return message_result(data, 0)
@@ -99,7 +99,7 @@ async def list_documents(ctx: RequestContext) -> Response:
 
 @authenticated
 async def update_document(ctx: RequestContext) -> Response:
-    """v010UpdateDocument: PUT /api/v1/dataset/{dataset_id}/documents/{document_id}."""
+    """v10UpdateDocument: PUT /api/v1/dataset/{dataset_id}/documents/{document_id}."""
     body = await ctx.json_forced()
     with caught():
         return message_result(api(ctx).update_document(*_ids(ctx), body), "Success")
@@ -114,13 +114,13 @@ def _download(ctx: RequestContext, dataset_id: str, document_id: str) -> Respons
 
 @authenticated
 async def download_document(ctx: RequestContext) -> Response:
-    """v010DownloadDocument: GET /api/v1/dataset/{dataset_id}/documents/{document_id} (the bytes)."""
+    """v10DownloadDocument: GET /api/v1/dataset/{dataset_id}/documents/{document_id} (the bytes)."""
     return _download(ctx, *_ids(ctx))
 
 
 @authenticated
 async def start_parsing(ctx: RequestContext) -> Response:
-    """v010StartParsing: POST /api/v1/dataset/{dataset_id}/documents/{document_id}/status."""
+    """v10StartParsing: POST /api/v1/dataset/{dataset_id}/documents/{document_id}/status."""
     dataset_id, document_id = _ids(ctx)
     with caught():
         return message_result(None, api(ctx).start_parsing(dataset_id, [document_id]))
@@ -136,7 +136,7 @@ async def _doc_ids(ctx: RequestContext) -> list[Any] | None:
 
 @authenticated
 async def start_parsing_documents(ctx: RequestContext) -> Response:
-    """v010StartParsingDocuments: POST /api/v1/dataset/{dataset_id}/documents/status (`doc_ids`, null = all)."""
+    """v10StartParsingDocuments: POST /api/v1/dataset/{dataset_id}/documents/status (`doc_ids`, null = all)."""
     ids = await _doc_ids(ctx)
     with caught():
         return message_result(True, api(ctx).start_parsing(ctx.path_param("dataset_id"), ids))
@@ -144,14 +144,14 @@ async def start_parsing_documents(ctx: RequestContext) -> Response:
 
 @authenticated
 async def get_parsing_status(ctx: RequestContext) -> Response:
-    """v010GetParsingStatus: GET /api/v1/dataset/{dataset_id}/documents/{document_id}/status."""
+    """v10GetParsingStatus: GET /api/v1/dataset/{dataset_id}/documents/{document_id}/status."""
     with caught():
         return message_result(api(ctx).status(*_ids(ctx)))
 
 
 @authenticated
 async def get_documents_status(ctx: RequestContext) -> Response:
-    """v010GetDocumentsStatus: GET /api/v1/dataset/{dataset_id}/documents/status (the seed's row 13).
+    """v10GetDocumentsStatus: GET /api/v1/dataset/{dataset_id}/documents/status (the seed's row 13).
 
     On the server this path is the download route with `document_id="status"`; with a `document_id` query
     parameter (what the seed documents) it answers as the real status route."""
@@ -165,7 +165,7 @@ async def get_documents_status(ctx: RequestContext) -> Response:
 
 @authenticated
 async def stop_parsing(ctx: RequestContext) -> Response:
-    """v010StopParsing: DELETE /api/v1/dataset/{dataset_id}/documents/{document_id}/status (undocumented)."""
+    """v10StopParsing: DELETE /api/v1/dataset/{dataset_id}/documents/{document_id}/status (undocumented)."""
     dataset_id, document_id = _ids(ctx)
     with caught():
         api(ctx).stop_parsing(dataset_id, [document_id])
@@ -174,7 +174,7 @@ async def stop_parsing(ctx: RequestContext) -> Response:
 
 @authenticated
 async def stop_parsing_documents(ctx: RequestContext) -> Response:
-    """v010StopParsingDocuments: DELETE /api/v1/dataset/{dataset_id}/documents/status (undocumented)."""
+    """v10StopParsingDocuments: DELETE /api/v1/dataset/{dataset_id}/documents/status (undocumented)."""
     ids = await _doc_ids(ctx)
     with caught():
         api(ctx).stop_parsing(ctx.path_param("dataset_id"), ids)
@@ -182,20 +182,20 @@ async def stop_parsing_documents(ctx: RequestContext) -> Response:
 
 
 HANDLERS: dict[str, Handler] = {
-    "v010CreateDataset": create_dataset,
-    "v010ListDatasets": list_datasets,
-    "v010DeleteDataset": delete_dataset,
-    "v010GetDataset": get_dataset,
-    "v010UpdateDataset": update_dataset,
-    "v010UploadDocuments": upload_documents,
-    "v010DeleteDocument": delete_document,
-    "v010ListDocuments": list_documents,
-    "v010UpdateDocument": update_document,
-    "v010DownloadDocument": download_document,
-    "v010StartParsing": start_parsing,
-    "v010StartParsingDocuments": start_parsing_documents,
-    "v010GetParsingStatus": get_parsing_status,
-    "v010GetDocumentsStatus": get_documents_status,
-    "v010StopParsing": stop_parsing,
-    "v010StopParsingDocuments": stop_parsing_documents,
+    "v10CreateDataset": create_dataset,
+    "v10ListDatasets": list_datasets,
+    "v10DeleteDataset": delete_dataset,
+    "v10GetDataset": get_dataset,
+    "v10UpdateDataset": update_dataset,
+    "v10UploadDocuments": upload_documents,
+    "v10DeleteDocument": delete_document,
+    "v10ListDocuments": list_documents,
+    "v10UpdateDocument": update_document,
+    "v10DownloadDocument": download_document,
+    "v10StartParsing": start_parsing,
+    "v10StartParsingDocuments": start_parsing_documents,
+    "v10GetParsingStatus": get_parsing_status,
+    "v10GetDocumentsStatus": get_documents_status,
+    "v10StopParsing": stop_parsing,
+    "v10StopParsingDocuments": stop_parsing_documents,
 }

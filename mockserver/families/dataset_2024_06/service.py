@@ -190,7 +190,7 @@ class DatasetApi:
 
     # -- datasets --------------------------------------------------------------------------------
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
-        """v010CreateDataset: `name` only; a taken name becomes `name(1)` (no duplicate error)."""
+        """v10CreateDataset: `name` only; a taken name becomes `name(1)` (no duplicate error)."""
         name = body.get("name")
         if not name:
             raise DataError("Empty dataset name")
@@ -208,7 +208,7 @@ class DatasetApi:
         return {"dataset_id": dataset.id, "dataset_name": dataset.name}
 
     def listing(self, offset_arg: str | None, count_arg: str | None, orderby: str, desc_arg: str) -> list[Any]:
-        """v010ListDatasets: the caller's datasets sorted, then the Python slice `[offset:offset+count]`."""
+        """v10ListDatasets: the caller's datasets sorted, then the Python slice `[offset:offset+count]`."""
         offset, count = _int_arg(offset_arg, 0), _int_arg(count_arg, -1)
         store = self.tenant.datasets
         desc = desc_arg != ""
@@ -223,7 +223,7 @@ class DatasetApi:
         return [dataset_row(d) for d in _sliced(ordered, offset, count)]
 
     def delete(self, dataset_id: str) -> str:
-        """v010DeleteDataset: the caller's dataset and every document in it."""
+        """v10DeleteDataset: the caller's dataset and every document in it."""
         store = self.tenant.datasets
         dataset = store.get(dataset_id)
         if dataset is None:
@@ -232,12 +232,12 @@ class DatasetApi:
         return f"Remove dataset: {dataset_id} successfully"
 
     def details(self, dataset_id: str) -> dict[str, Any]:
-        """v010GetDataset: any dataset by id, 12 keys."""
+        """v10GetDataset: any dataset by id, 12 keys."""
         dataset = self.dataset_or(dataset_id, "Can't find this dataset!")
         return {key: copy.deepcopy(getattr(dataset, key)) for key in DETAIL_KEYS}
 
     def update(self, dataset_id: str, body: Any) -> dict[str, Any]:
-        """v010UpdateDataset: the couplings of v0.10.0 (`template_type`, `chunk_num`), verbatim column copies."""
+        """v10UpdateDataset: the couplings of v0.10.0 (`template_type`, `chunk_num`), verbatim column copies."""
         if not body:
             raise DataError(_NO_PARAMETER)
         req = gettable(body)
@@ -283,7 +283,7 @@ class DatasetApi:
 
     # -- documents -------------------------------------------------------------------------------
     def upload(self, dataset_id: str, parts: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
-        """v010UploadDocuments: into any dataset by id; unsupported types stop the upload at once."""
+        """v10UploadDocuments: into any dataset by id; unsupported types stop the upload at once."""
         if not parts:
             raise ArgumentError("There is no file!")
         if len(parts) > MAX_UPLOAD_FILES:
@@ -318,7 +318,7 @@ class DatasetApi:
         return stored
 
     def delete_document(self, dataset_id: str, document_id: str) -> None:
-        """v010DeleteDocument: by id anywhere the caller reaches; it must sit in the path's dataset."""
+        """v10DeleteDocument: by id anywhere the caller reaches; it must sit in the path's dataset."""
         found = self.any_document(document_id)
         if found is None:
             raise DataError(f"Document {document_id} not found!")
@@ -335,7 +335,7 @@ class DatasetApi:
         owner.documents.remove(doc)
 
     def documents(self, dataset_id: str, query: dict[str, str]) -> dict[str, Any]:
-        """v010ListDocuments: keyword filter, `descend` only as `True`/`False`, then the offset/count slice."""
+        """v10ListDocuments: keyword filter, `descend` only as `True`/`False`, then the offset/count slice."""
         offset, count = _int_arg(query.get("offset"), 0), _int_arg(query.get("count"), -1)
         found = self.any_dataset(dataset_id)
         rows = [] if found is None else found[0].documents.documents_of(dataset_id)
@@ -355,7 +355,7 @@ class DatasetApi:
         return {"docs": [document_row(d) for d in _sliced(rows, offset, count)], "total": len(rows)}
 
     def update_document(self, dataset_id: str, document_id: str, body: Any) -> dict[str, Any]:
-        """v010UpdateDocument: `name`, `enable` (never accepted), `template_type`."""
+        """v10UpdateDocument: `name`, `enable` (never accepted), `template_type`."""
         if not isinstance(body, dict):
             raise no_attribute(body, "keys")
         for key in body:
@@ -391,7 +391,7 @@ class DatasetApi:
         return document_row(doc)
 
     def download(self, dataset_id: str, document_id: str) -> tuple[Document, bytes]:
-        """v010DownloadDocument: the stored bytes (an empty file is a 102)."""
+        """v10DownloadDocument: the stored bytes (an empty file is a 102)."""
         self.dataset_or(dataset_id, f"This dataset '{dataset_id}' cannot be found!")
         doc = self.document_or(document_id, f"This document '{document_id}' cannot be found!")
         data = self.owner_of(doc).documents.blob(doc)
@@ -401,7 +401,7 @@ class DatasetApi:
 
     # -- parsing ---------------------------------------------------------------------------------
     def start_parsing(self, dataset_id: str, document_ids: list[Any] | None) -> str:
-        """v010StartParsing(Documents): reset each document; v0.10.0 never queued a task (the seed's behaviour:
+        """v10StartParsing(Documents): reset each document; v0.10.0 never queued a task (the seed's behaviour:
         the chunker ran and its result was dropped). Returns the concatenated messages."""
         self.dataset_or(dataset_id, f"This dataset '{dataset_id}' cannot be found!")
         targets = document_ids if document_ids is not None else self._all_documents(dataset_id)
@@ -419,7 +419,7 @@ class DatasetApi:
         return messages
 
     def stop_parsing(self, dataset_id: str, document_ids: list[Any] | None) -> None:
-        """v010StopParsing(Documents): an enabled document's enable flag becomes `"2"` (`run` untouched)."""
+        """v10StopParsing(Documents): an enabled document's enable flag becomes `"2"` (`run` untouched)."""
         self.dataset_or(dataset_id, f"This dataset '{dataset_id}' cannot be found!")
         targets = document_ids if document_ids is not None else self._all_documents(dataset_id)
         for document_id in targets:
@@ -429,7 +429,7 @@ class DatasetApi:
                 self.tenant.clock.touch(doc)
 
     def status(self, dataset_id: str, document_id: str) -> dict[str, Any]:
-        """v010GetParsingStatus: `progress` and the enable flag read as a TaskStatus."""
+        """v10GetParsingStatus: `progress` and the enable flag read as a TaskStatus."""
         self.dataset_or(dataset_id, f"This dataset: '{dataset_id}' cannot be found!")
         doc = self.document_or(
             document_id, f"This document: '{document_id}' is not a valid document.", RetCode.DATA_ERROR.value

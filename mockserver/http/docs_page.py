@@ -1,9 +1,9 @@
-"""`/docs` (Swagger UI served from a local package, no CDN) and `/openapi.yaml` (the merged contract)."""
+"""`/docs` (Swagger UI) and `/redoc` (ReDoc) from vendored assets, no CDN; `/openapi.yaml` (the merged contract)."""
 
 from __future__ import annotations
 
 import copy
-import html
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -12,10 +12,13 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from mockserver.http.spec import HTTP_METHODS, SPEC_FILES, load_document
+from mockserver.http.spec import SPEC_FILES, load_document
 from mockserver.paths import openapi_dir
 
 ASSETS_PATH = "/docs/assets"
+REDOC_ASSETS_PATH = "/redoc/assets"
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+"""Vendored Swagger UI and ReDoc files with their licenses (provenance in `assets/README.md`)."""
 
 SWAGGER_PAGE = """<!doctype html>
 <html lang="en">
@@ -39,6 +42,21 @@ SWAGGER_PAGE = """<!doctype html>
       validatorUrl: null
     }});
   </script>
+</body>
+</html>
+"""
+
+
+REDOC_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>ragflow-mockserver — API reference</title>
+  <link rel="icon" type="image/png" href="{icons}/favicon-32x32.png">
+</head>
+<body>
+  <redoc spec-url="{spec}"></redoc>
+  <script src="{assets}/redoc.standalone.js"></script>
 </body>
 </html>
 """
@@ -77,49 +95,22 @@ async def openapi_yaml(request: Request) -> Response:
     return Response(text, media_type="application/yaml; charset=utf-8")
 
 
-def _swagger_assets() -> str | None:
-    try:
-        import swagger_ui_bundle  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:
-        return None
-    return str(swagger_ui_bundle.swagger_ui_path)
-
-
-def fallback_page(spec: dict[str, Any]) -> str:
-    """A self-contained operations table, used when the Swagger UI package is not installed."""
-    rows = []
-    for url, item in (spec.get("paths") or {}).items():
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                rows.append(
-                    f"<tr><td><b>{method.upper()}</b></td><td><code>{html.escape(url)}</code></td>"
-                    f"<td>{html.escape(str(op.get('operationId', '')))}</td>"
-                    f"<td>{html.escape(str(op.get('summary', '')))}</td></tr>"
-                )
-    title = html.escape(str((spec.get("info") or {}).get("title", "API")))
-    return (
-        f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
-        f"<h1>{title}</h1><p><a href='/openapi.yaml'>openapi.yaml</a></p>"
-        f"<table border=1 cellpadding=4><tr><th>method</th><th>path</th><th>operationId</th><th>summary</th></tr>"
-        f"{''.join(rows)}</table></html>"
-    )
-
-
 async def docs_page(request: Request) -> Response:
     """GET /docs: Swagger UI over `/openapi.yaml`, assets served locally."""
-    if _swagger_assets() is None:
-        return HTMLResponse(fallback_page(merged_spec(_server_url(request))))
     return HTMLResponse(SWAGGER_PAGE.format(assets=ASSETS_PATH, spec="/openapi.yaml"))
+
+
+async def redoc_page(request: Request) -> Response:
+    """GET /redoc: ReDoc over `/openapi.yaml`, assets served locally."""
+    return HTMLResponse(REDOC_PAGE.format(assets=REDOC_ASSETS_PATH, icons=ASSETS_PATH, spec="/openapi.yaml"))
 
 
 def docs_routes() -> list[BaseRoute]:
     """Routes of the developer pages (outside the emulated API and its registry)."""
-    routes: list[BaseRoute] = [
+    return [
         Route("/docs", docs_page, methods=["GET"]),
+        Route("/redoc", redoc_page, methods=["GET"]),
         Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
+        Mount(ASSETS_PATH, app=StaticFiles(directory=ASSETS_DIR / "swagger-ui"), name="docs-assets"),
+        Mount(REDOC_ASSETS_PATH, app=StaticFiles(directory=ASSETS_DIR / "redoc"), name="redoc-assets"),
     ]
-    assets = _swagger_assets()
-    if assets is not None:
-        routes.append(Mount(ASSETS_PATH, app=StaticFiles(directory=assets), name="docs-assets"))
-    return routes

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 
@@ -32,3 +35,32 @@ async def not_found_app(scope: Scope, receive: Receive, send: Send) -> None:
 async def method_not_allowed_app(scope: Scope, receive: Receive, send: Send) -> None:
     """Known route, other method: the global handler's body for Werkzeug's MethodNotAllowed."""
     await error_response(method_not_allowed())(scope, receive, send)
+
+
+DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+REDIRECT_SAFE = "!$&'()*+,/:;=@"
+"""Characters Werkzeug leaves unquoted in a redirect path."""
+_MARKUP_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+
+
+def markup_escape(text: str) -> str:
+    """`markupsafe.escape`, as Werkzeug's redirect body uses it."""
+    return text.translate(_MARKUP_ESCAPES)
+
+
+def redirect_response(request: Request, path: str) -> Response:
+    """Werkzeug's RequestRedirect (308) to `path` on the request's host, query string kept, its HTML body."""
+    scheme = request.url.scheme
+    host = request.headers.get("host", "").lower()
+    default_port = DEFAULT_PORTS.get(scheme, "")
+    if default_port and host.endswith(default_port):
+        host = host[: -len(default_port)]
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    location = f"{scheme}://{host}/{quote(path, safe=REDIRECT_SAFE).lstrip('/')}" + (f"?{query}" if query else "")
+    shown = markup_escape(location)
+    body = (
+        "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n"
+        f'<p>You should be redirected automatically to the target URL: <a href="{shown}">{shown}</a>. '
+        "If not, click the link.\n"
+    )
+    return HTMLResponse(body, status_code=308, headers={"Location": location})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterable, Mapping
 from functools import reduce
@@ -10,12 +11,12 @@ from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route, Router
+from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.core.errors import RagflowError
 from mockserver.http.context import RequestContext
-from mockserver.http.render import error_response, method_not_allowed_app, unexpected_response
+from mockserver.http.render import error_response, method_not_allowed_app, redirect_response, unexpected_response
 from mockserver.http.spec import Operation
 from mockserver.http.types import Handler, Interceptor, Next
 from mockserver.state.emulator import EmulatorState
@@ -88,6 +89,10 @@ class OperationEndpoint:
         self.dispatcher = dispatcher
         self.bound = bound
 
+    def accepts(self, method: str) -> bool:
+        """Whether a rule of this path takes the method (Flask adds HEAD to GET rules and OPTIONS to all)."""
+        return method == "OPTIONS" or ("GET" if method == "HEAD" else method) in self.bound
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
         entry = self.bound.get("GET" if method == "HEAD" else method)
@@ -111,14 +116,41 @@ def build_routes(
     return [Route(path, OperationEndpoint(dispatcher, by_path[path])) for path in ordered]
 
 
+SENT_PATH = "mockserver.path_as_sent"
+"""Scope key: the path before the trailing slash was dropped (merged-slash retries start from it)."""
+
+_SLASH_PAIR = re.compile("/{2,}?")
+"""Werkzeug's merge pattern: lazy, so each replacement eats exactly two slashes (`///` becomes `//`)."""
+
+
+def merged_slashes(path: str) -> str:
+    """The path Werkzeug retries with when nothing matched the path as sent."""
+    return _SLASH_PAIR.sub("/", path)
+
+
+def _route_accepts(route: BaseRoute, method: str) -> bool:
+    endpoint = getattr(route, "endpoint", None)
+    if isinstance(endpoint, OperationEndpoint):
+        return endpoint.accepts(method)
+    methods = getattr(route, "methods", None)
+    return methods is None or method in methods
+
+
 class SpecRouter(Router):
-    """Starlette's router with an O(1) lookup for literal paths (most of the spec); templated paths scan."""
+    """Starlette's router with an O(1) lookup for literal paths (most of the spec); templated paths scan.
+
+    When no route matches, it retries like Werkzeug's `merge_slashes`: the merged path matching a route for
+    this method is a 308 redirect to it; matching only other methods is that route's wrong-method answer;
+    anything else goes to `default` (the NotFound body).
+    """
 
     def __init__(self, routes: list[BaseRoute], **kwargs: Any) -> None:
         super().__init__(routes=routes, **kwargs)
         self.literal: dict[str, Route] = {
             r.path: r for r in routes if isinstance(r, Route) and "{" not in r.path and r.methods is None
         }
+        self.unmatched: ASGIApp = self.default
+        self.default = self.retry_merged_slashes
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not scope.get("root_path"):
@@ -131,9 +163,32 @@ class SpecRouter(Router):
                 return
         await super().app(scope, receive, send)
 
+    async def retry_merged_slashes(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Werkzeug's second attempt, with runs of slashes merged (see the class docstring)."""
+        sent: str = scope.get(SENT_PATH, scope.get("path", ""))
+        merged = merged_slashes(sent)
+        if scope["type"] != "http" or merged == sent:
+            await self.unmatched(scope, receive, send)
+            return
+        probe = {**scope, "path": merged[:-1] if len(merged) > 1 and merged.endswith("/") else merged}
+        other_method: tuple[BaseRoute, Scope] | None = None
+        for route in self.routes:
+            match, child = route.matches(probe)
+            if match is Match.NONE:
+                continue
+            if _route_accepts(route, scope["method"]):
+                await redirect_response(Request(scope), merged)(scope, receive, send)
+                return
+            other_method = other_method or (route, child)
+        if other_method is None:
+            await self.unmatched(scope, receive, send)
+            return
+        route, child = other_method
+        await route.handle({**probe, **child}, receive, send)
+
 
 class TrailingSlashMiddleware:
-    """Flask with strict_slashes off: `/api/v1/chats/` is `/api/v1/chats` (no redirect)."""
+    """Flask with strict_slashes off: `/api/v1/chats/` is `/api/v1/chats` (no redirect); one slash only."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -143,7 +198,8 @@ class TrailingSlashMiddleware:
             path: str = scope["path"]
             if len(path) > 1 and path.endswith("/"):
                 scope = dict(scope)
-                scope["path"] = path.rstrip("/") or "/"
+                scope[SENT_PATH] = path
+                scope["path"] = path[:-1]
         await self.app(scope, receive, send)
 
 

@@ -35,8 +35,7 @@ async def create_dataset(ctx: RequestContext) -> Response:
     body = await ctx.json_forced()
     if body is None:
         raise none_not_iterable()
-    with caught():
-        return message_result(api(ctx).create(keyed(body, ("name",))))
+    return message_result(api(ctx).create(keyed(body, ("name",))))
 
 
 @authenticated

@@ -153,7 +153,10 @@ def test_list_answers_internal_rows_newest_first(client: TestClient) -> None:
 def test_list_slices_by_offset_and_count(client: TestClient) -> None:
     for name in "abcd":
         create(client, name)
-    names = lambda **q: [d["name"] for d in client.get(DATASET_API, params=q).json()["data"]]  # noqa: E731
+
+    def names(**q: Any) -> list[str]:
+        return [d["name"] for d in client.get(DATASET_API, params=q).json()["data"]]
+
     assert names(orderby="name", desc="") == ["a", "b", "c", "d"]
     assert names(orderby="name", desc="False") == ["d", "c", "b", "a"]  # any non-empty value is descending
     assert names(orderby="name", desc="", offset=1, count=2) == ["b", "c"]
@@ -306,9 +309,11 @@ def test_list_documents_says_message_0(client: TestClient) -> None:
 def test_list_documents_filters_orders_and_slices(client: TestClient) -> None:
     dataset_id = create(client)
     upload(client, dataset_id, ("b.txt", b""), ("a.txt", b""), ("c.md", b""))
-    names = lambda **q: [
-        d["name"] for d in client.get(f"{DATASET_API}/{dataset_id}/documents", params=q).json()["data"]["docs"]
-    ]  # noqa: E731
+
+    def names(**q: Any) -> list[str]:
+        listed = client.get(f"{DATASET_API}/{dataset_id}/documents", params=q).json()
+        return [d["name"] for d in listed["data"]["docs"]]
+
     assert names() == ["b.txt", "a.txt", "c.md"]  # no ORDER BY unless descend is True/False
     assert names(descend="False", order_by="name") == ["a.txt", "b.txt", "c.md"]
     assert names(descend="true", order_by="name") == ["b.txt", "a.txt", "c.md"]

@@ -8,13 +8,14 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from mockserver.app import create_app, emulator_state
 from mockserver.conformance.arguments import SubParsers, add_conformance_parser
-from mockserver.control import snapshot
+from mockserver.control.persistence import DurableWrites, StateFile
+from mockserver.control.snapshot import SnapshotError
 from mockserver.core.lifecycle import parse_progression
 from mockserver.http.spec import load_operations
 from mockserver.profiles.base import DATASET, LEGACY
@@ -88,7 +89,8 @@ def _add_serve(sub: SubParsers) -> None:
         "--state-file",
         default=None,
         metavar="PATH",
-        help="load all state from this JSON snapshot on start (if it exists) and save it there on exit (atomically)",
+        help="keep all state in this JSON snapshot: loaded on start (if it exists), rewritten atomically before "
+        "every write is acknowledged (survives kill -9), saved again on exit",
     )
     serve.add_argument(
         "--reload-world", action="store_true", help="reload the world file when it changes (state is rebuilt)"
@@ -168,9 +170,15 @@ def _serve(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     app = create_app(settings)
     state = emulator_state(app)
-    if args.state_file and Path(args.state_file).exists():
-        snapshot.load(state, args.state_file)
-        print(f"  state restored from {args.state_file}")
+    served: ASGIApp = app
+    state_file = StateFile(state, args.state_file) if args.state_file else None
+    if state_file is not None:
+        try:
+            if state_file.open():
+                print(f"  state restored from {args.state_file}")
+        except SnapshotError as exc:
+            raise SystemExit(f"ragflow-mock serve: error: --state-file: {exc}") from None
+        served = DurableWrites(app, state_file)
     base = f"http://{args.host}:{args.port}"
     print(f"ragflow-mockserver listening on {base}")
     print(f"  API base URL : {base}/api/v1")
@@ -181,10 +189,10 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  try          : curl -H 'Authorization: Bearer {settings.api_keys[0]}' {base}/api/v1/datasets")
     sys.stdout.flush()
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+        uvicorn.run(served, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     finally:
-        if args.state_file:
-            snapshot.save(state, args.state_file)
+        if state_file is not None:
+            state_file.save_now()
             print(f"state saved to {args.state_file}")
     return 0
 

@@ -1,4 +1,4 @@
-"""`/docs` (Swagger UI served from a local package, no CDN) and `/openapi.yaml` (the merged contract)."""
+"""`/docs` (Swagger UI) and `/redoc` (ReDoc) from vendored assets, no CDN; `/openapi.yaml` (the merged contract)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import copy
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -14,10 +15,13 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from mockserver.http.spec import HTTP_METHODS, SPEC_FILES, load_document
+from mockserver.http.spec import SPEC_FILES, load_document
 from mockserver.paths import openapi_dir
 
 ASSETS_PATH = "/docs/assets"
+REDOC_ASSETS_PATH = "/redoc/assets"
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+"""Vendored Swagger UI and ReDoc files with their licenses (provenance in `assets/README.md`)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,21 @@ SWAGGER_PAGE = """<!doctype html>
 """
 
 
+REDOC_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>ragflow-mockserver — API reference</title>
+  <link rel="icon" type="image/png" href="{icons}/favicon-32x32.png">
+</head>
+<body>
+  <redoc spec-url="{spec}"></redoc>
+  <script src="{assets}/redoc.standalone.js"></script>
+</body>
+</html>
+"""
+
+
 def merged_spec(server_url: str | None = None) -> dict[str, Any]:
     """Every routing document merged into one OpenAPI document (paths and components)."""
     merged: dict[str, Any] = {}
@@ -94,35 +113,6 @@ async def openapi_yaml(request: Request) -> Response:
     return Response(text, media_type="application/yaml; charset=utf-8")
 
 
-def _swagger_assets() -> str | None:
-    try:
-        import swagger_ui_bundle  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:
-        return None
-    return str(swagger_ui_bundle.swagger_ui_path)
-
-
-def fallback_page(spec: dict[str, Any]) -> str:
-    """A self-contained operations table, used when the Swagger UI package is not installed."""
-    rows = []
-    for url, item in (spec.get("paths") or {}).items():
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                rows.append(
-                    f"<tr><td><b>{method.upper()}</b></td><td><code>{html.escape(url)}</code></td>"
-                    f"<td>{html.escape(str(op.get('operationId', '')))}</td>"
-                    f"<td>{html.escape(str(op.get('summary', '')))}</td></tr>"
-                )
-    title = html.escape(str((spec.get("info") or {}).get("title", "API")))
-    return (
-        f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
-        f"<h1>{title}</h1><p><a href='/openapi.yaml'>openapi.yaml</a></p>"
-        f"<table border=1 cellpadding=4><tr><th>method</th><th>path</th><th>operationId</th><th>summary</th></tr>"
-        f"{''.join(rows)}</table></html>"
-    )
-
-
 def _nav(documents: Sequence[ProfileDocument]) -> str:
     if not documents:
         return ""
@@ -143,6 +133,11 @@ def profile_spec(document: ProfileDocument, server_url: str) -> dict[str, Any]:
     return spec
 
 
+async def redoc_page(request: Request) -> Response:
+    """GET /redoc: ReDoc over `/openapi.yaml`, assets served locally."""
+    return HTMLResponse(REDOC_PAGE.format(assets=REDOC_ASSETS_PATH, icons=ASSETS_PATH, spec="/openapi.yaml"))
+
+
 def docs_routes(documents: Sequence[ProfileDocument] = ()) -> list[BaseRoute]:
     """Routes of the developer pages (outside the emulated API and its registry): current and per profile."""
     by_name = {d.name: d for d in documents}
@@ -150,8 +145,6 @@ def docs_routes(documents: Sequence[ProfileDocument] = ()) -> list[BaseRoute]:
 
     async def docs_page(request: Request) -> Response:
         """GET /docs: Swagger UI over `/openapi.yaml`, assets served locally."""
-        if _swagger_assets() is None:
-            return HTMLResponse(fallback_page(merged_spec(_server_url(request))))
         return HTMLResponse(SWAGGER_PAGE.format(assets=ASSETS_PATH, spec="/openapi.yaml", nav=nav))
 
     async def profile_yaml(request: Request) -> Response:
@@ -167,18 +160,15 @@ def docs_routes(documents: Sequence[ProfileDocument] = ()) -> list[BaseRoute]:
         found = by_name.get(request.path_params["name"])
         if found is None:
             return Response("unknown profile\n", status_code=404, media_type="text/plain")
-        if _swagger_assets() is None:
-            return HTMLResponse(fallback_page(profile_spec(found, _server_url(request))))
         spec_url = f"/openapi/{html.escape(found.name)}.yaml"
         return HTMLResponse(SWAGGER_PAGE.format(assets=ASSETS_PATH, spec=spec_url, nav=nav))
 
-    routes: list[BaseRoute] = [
+    return [
         Route("/docs", docs_page, methods=["GET"]),
+        Route("/redoc", redoc_page, methods=["GET"]),
         Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
         Route("/docs/{name}", profile_page, methods=["GET"]),
         Route("/openapi/{name}.yaml", profile_yaml, methods=["GET"]),
+        Mount(ASSETS_PATH, app=StaticFiles(directory=ASSETS_DIR / "swagger-ui"), name="docs-assets"),
+        Mount(REDOC_ASSETS_PATH, app=StaticFiles(directory=ASSETS_DIR / "redoc"), name="redoc-assets"),
     ]
-    assets = _swagger_assets()
-    if assets is not None:
-        routes.append(Mount(ASSETS_PATH, app=StaticFiles(directory=assets), name="docs-assets"))
-    return routes

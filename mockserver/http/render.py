@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -52,3 +54,32 @@ not_found_app = styled_not_found_app(None)
 """Unknown route of the current profile."""
 method_not_allowed_app = styled_method_not_allowed_app(None)
 """Known route, other method, of the current profile."""
+
+
+DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+REDIRECT_SAFE = "!$&'()*+,/:;=@"
+"""Characters Werkzeug leaves unquoted in a redirect path."""
+_MARKUP_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+
+
+def markup_escape(text: str) -> str:
+    """`markupsafe.escape`, as Werkzeug's redirect body uses it."""
+    return text.translate(_MARKUP_ESCAPES)
+
+
+def redirect_response(request: Request, path: str) -> Response:
+    """Werkzeug's RequestRedirect (308) to `path` on the request's host, query string kept, its HTML body."""
+    scheme = request.url.scheme
+    host = request.headers.get("host", "").lower()
+    default_port = DEFAULT_PORTS.get(scheme, "")
+    if default_port and host.endswith(default_port):
+        host = host[: -len(default_port)]
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    location = f"{scheme}://{host}/{quote(path, safe=REDIRECT_SAFE).lstrip('/')}" + (f"?{query}" if query else "")
+    shown = markup_escape(location)
+    body = (
+        "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n"
+        f'<p>You should be redirected automatically to the target URL: <a href="{shown}">{shown}</a>. '
+        "If not, click the link.\n"
+    )
+    return HTMLResponse(body, status_code=308, headers={"Location": location})

@@ -13,10 +13,9 @@ from mockserver.families.documents import files
 from mockserver.families.legacy.service import LegacyScope
 from mockserver.http.context import RequestContext
 from mockserver.http.envelope import message_result
-from mockserver.http.historical import guard, historical
+from mockserver.http.historical import guard
 from mockserver.http.types import Handler
 
-authenticated = historical("DatasetApiKey")
 
 
 def api(ctx: RequestContext) -> DatasetApi:
@@ -28,7 +27,6 @@ def _ids(ctx: RequestContext) -> tuple[str, str]:
     return ctx.path_param("dataset_id"), ctx.path_param("document_id")
 
 
-@authenticated
 async def create_dataset(ctx: RequestContext) -> Response:
     """v10CreateDataset: POST /api/v1/dataset (body `{"name": …}`; the seed's `dataset_name` fails the guard)."""
     await guard(ctx, "name")
@@ -38,7 +36,6 @@ async def create_dataset(ctx: RequestContext) -> Response:
     return message_result(api(ctx).create(keyed(body, ("name",))))
 
 
-@authenticated
 async def list_datasets(ctx: RequestContext) -> Response:
     """v10ListDatasets: GET /api/v1/dataset?offset=&count=&orderby=&desc=."""
     query = ctx.query
@@ -49,21 +46,18 @@ async def list_datasets(ctx: RequestContext) -> Response:
     return message_result(rows, "List datasets successfully!")
 
 
-@authenticated
 async def delete_dataset(ctx: RequestContext) -> Response:
     """v10DeleteDataset: DELETE /api/v1/dataset/{dataset_id}."""
     with caught():
         return message_result(None, api(ctx).delete(ctx.path_param("dataset_id")))
 
 
-@authenticated
 async def get_dataset(ctx: RequestContext) -> Response:
     """v10GetDataset: GET /api/v1/dataset/{dataset_id} (12 keys, any caller)."""
     with caught():
         return message_result(api(ctx).details(ctx.path_param("dataset_id")))
 
 
-@authenticated
 async def update_dataset(ctx: RequestContext) -> Response:
     """v10UpdateDataset: PUT /api/v1/dataset/{dataset_id} (the full row back)."""
     body = await ctx.json_forced()
@@ -71,7 +65,6 @@ async def update_dataset(ctx: RequestContext) -> Response:
         return message_result(api(ctx).update(ctx.path_param("dataset_id"), body))
 
 
-@authenticated
 async def upload_documents(ctx: RequestContext) -> Response:
     """v10UploadDocuments: POST /api/v1/dataset/{dataset_id}/documents (multipart `file` parts)."""
     form = await ctx.form()
@@ -80,7 +73,6 @@ async def upload_documents(ctx: RequestContext) -> Response:
         return message_result(api(ctx).upload(ctx.path_param("dataset_id"), parts))
 
 
-@authenticated
 async def delete_document(ctx: RequestContext) -> Response:
     """v10DeleteDocument: DELETE /api/v1/dataset/{dataset_id}/documents/{document_id}."""
     with caught():
@@ -88,7 +80,6 @@ async def delete_document(ctx: RequestContext) -> Response:
     return message_result(True)
 
 
-@authenticated
 async def list_documents(ctx: RequestContext) -> Response:
     """v10ListDocuments: GET /api/v1/dataset/{dataset_id}/documents (`"message": 0`, as the server sent)."""
     with caught():
@@ -96,7 +87,6 @@ async def list_documents(ctx: RequestContext) -> Response:
     return message_result(data, 0)
 
 
-@authenticated
 async def update_document(ctx: RequestContext) -> Response:
     """v10UpdateDocument: PUT /api/v1/dataset/{dataset_id}/documents/{document_id}."""
     body = await ctx.json_forced()
@@ -111,13 +101,11 @@ def _download(ctx: RequestContext, dataset_id: str, document_id: str) -> Respons
     return Response(data, headers=headers, media_type="application/octet-stream")
 
 
-@authenticated
 async def download_document(ctx: RequestContext) -> Response:
     """v10DownloadDocument: GET /api/v1/dataset/{dataset_id}/documents/{document_id} (the bytes)."""
     return _download(ctx, *_ids(ctx))
 
 
-@authenticated
 async def start_parsing(ctx: RequestContext) -> Response:
     """v10StartParsing: POST /api/v1/dataset/{dataset_id}/documents/{document_id}/status."""
     dataset_id, document_id = _ids(ctx)
@@ -133,7 +121,6 @@ async def _doc_ids(ctx: RequestContext) -> list[Any] | None:
     return iterate(ids)
 
 
-@authenticated
 async def start_parsing_documents(ctx: RequestContext) -> Response:
     """v10StartParsingDocuments: POST /api/v1/dataset/{dataset_id}/documents/status (`doc_ids`, null = all)."""
     ids = await _doc_ids(ctx)
@@ -141,14 +128,12 @@ async def start_parsing_documents(ctx: RequestContext) -> Response:
         return message_result(True, api(ctx).start_parsing(ctx.path_param("dataset_id"), ids))
 
 
-@authenticated
 async def get_parsing_status(ctx: RequestContext) -> Response:
     """v10GetParsingStatus: GET /api/v1/dataset/{dataset_id}/documents/{document_id}/status."""
     with caught():
         return message_result(api(ctx).status(*_ids(ctx)))
 
 
-@authenticated
 async def get_documents_status(ctx: RequestContext) -> Response:
     """v10GetDocumentsStatus: GET /api/v1/dataset/{dataset_id}/documents/status (the seed's row 13).
 
@@ -162,7 +147,6 @@ async def get_documents_status(ctx: RequestContext) -> Response:
         return message_result(api(ctx).status(dataset_id, document_id))
 
 
-@authenticated
 async def stop_parsing(ctx: RequestContext) -> Response:
     """v10StopParsing: DELETE /api/v1/dataset/{dataset_id}/documents/{document_id}/status (undocumented)."""
     dataset_id, document_id = _ids(ctx)
@@ -171,7 +155,6 @@ async def stop_parsing(ctx: RequestContext) -> Response:
     return message_result(None, "")
 
 
-@authenticated
 async def stop_parsing_documents(ctx: RequestContext) -> Response:
     """v10StopParsingDocuments: DELETE /api/v1/dataset/{dataset_id}/documents/status (undocumented)."""
     ids = await _doc_ids(ctx)

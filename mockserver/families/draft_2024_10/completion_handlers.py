@@ -15,12 +15,10 @@ from mockserver.families.draft_2024_10.converse import draft_prompt, draft_refer
 from mockserver.families.legacy.service import LegacyScope
 from mockserver.http.context import RequestContext
 from mockserver.http.envelope import result
-from mockserver.http.historical import historical
 from mockserver.http.streaming import StreamFrame, StreamScript, stream_response
 from mockserver.http.types import Handler
 
 
-@historical("DraftApiKey")
 async def converse(ctx: RequestContext) -> Response:
     """draftConverse: POST /api/v1/chat/{chat_id}/session/{session_id}/completion (`question`, `stream`)."""
     req = gettable(await ctx.json_forced())

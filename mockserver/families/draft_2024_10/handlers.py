@@ -14,10 +14,8 @@ from mockserver.families.legacy.service import LegacyScope
 from mockserver.families.retrieval.service import NO_CHUNK_FOUND
 from mockserver.http.context import RequestContext
 from mockserver.http.envelope import result
-from mockserver.http.historical import historical
 from mockserver.http.types import Handler
 
-authenticated = historical("DraftApiKey")
 _DRAFT_NO_CHUNK = "No chunk found! Check the chunk statu    s please!"
 
 
@@ -30,20 +28,17 @@ def _path(ctx: RequestContext) -> tuple[str, str]:
     return ctx.path_param("dataset_id"), ctx.path_param("document_id")
 
 
-@authenticated
 async def create_dataset(ctx: RequestContext) -> Response:
     """draftCreateDataset: POST /api/v1/dataset."""
     return result(api(ctx).create(await ctx.json_forced()))
 
 
-@authenticated
 async def delete_datasets(ctx: RequestContext) -> Response:
     """draftDeleteDatasets: DELETE /api/v1/dataset (`ids`)."""
     api(ctx).delete(await ctx.json_forced())
     return result()
 
 
-@authenticated
 async def update_dataset(ctx: RequestContext) -> Response:
     """draftUpdateDataset: PUT /api/v1/dataset/{dataset_id}."""
     draft = api(ctx)
@@ -53,7 +48,6 @@ async def update_dataset(ctx: RequestContext) -> Response:
     return result()
 
 
-@authenticated
 async def list_datasets(ctx: RequestContext) -> Response:
     """draftListDatasets: GET /api/v1/dataset?page=&page_size=&orderby=&desc=&id=&name=."""
     query = dict(ctx.query)
@@ -63,7 +57,6 @@ async def list_datasets(ctx: RequestContext) -> Response:
     return result(draft.listing(query, page, size, query.get("orderby", "create_time"), desc))
 
 
-@authenticated
 async def upload_documents(ctx: RequestContext) -> Response:
     """draftUploadDocuments: POST /api/v1/dataset/{dataset_id}/document (multipart `file`)."""
     form = await ctx.form()
@@ -72,7 +65,6 @@ async def upload_documents(ctx: RequestContext) -> Response:
     return result()
 
 
-@authenticated
 async def delete_documents(ctx: RequestContext) -> Response:
     """draftDeleteDocuments: DELETE /api/v1/dataset/{dataset_id}/document (`ids`; undocumented)."""
     draft = api(ctx)
@@ -82,7 +74,6 @@ async def delete_documents(ctx: RequestContext) -> Response:
     return result()
 
 
-@authenticated
 async def download_document(ctx: RequestContext) -> Response:
     """draftDownloadDocument: GET /api/v1/dataset/{dataset_id}/document/{document_id} (the bytes)."""
     doc, data = ctx.tenant.documents.download(*_path(ctx))
@@ -90,7 +81,6 @@ async def download_document(ctx: RequestContext) -> Response:
     return Response(data, headers=headers, media_type="application/octet-stream")
 
 
-@authenticated
 async def list_documents(ctx: RequestContext) -> Response:
     """draftListDocuments: GET /api/v1/dataset/{dataset_id}/info?offset=&limit=&keywords=&orderby=&desc=&id=."""
     query = dict(ctx.query)
@@ -101,14 +91,12 @@ async def list_documents(ctx: RequestContext) -> Response:
     return result(draft.documents(dataset_id, query, page, size, query.get("orderby", "create_time")))
 
 
-@authenticated
 async def update_document(ctx: RequestContext) -> Response:
     """draftUpdateDocument: PUT /api/v1/dataset/{dataset_id}/info/{document_id}."""
     api(ctx).update_document(*_path(ctx), await ctx.json_forced())
     return result()
 
 
-@authenticated
 async def parse_documents(ctx: RequestContext) -> Response:
     """draftParseDocuments: POST /api/v1/dataset/{dataset_id}/chunk (`document_ids`)."""
     draft = api(ctx)
@@ -118,7 +106,6 @@ async def parse_documents(ctx: RequestContext) -> Response:
     return result()
 
 
-@authenticated
 async def stop_parsing(ctx: RequestContext) -> Response:
     """draftStopParsing: DELETE /api/v1/dataset/{dataset_id}/chunk (`document_ids`)."""
     draft = api(ctx)
@@ -128,13 +115,11 @@ async def stop_parsing(ctx: RequestContext) -> Response:
     return result()
 
 
-@authenticated
 async def list_chunks(ctx: RequestContext) -> Response:
     """draftListChunks: GET /api/v1/dataset/{dataset_id}/document/{document_id}/chunk."""
     return result(api(ctx).chunks(*_path(ctx), dict(ctx.query)))
 
 
-@authenticated
 async def delete_chunks(ctx: RequestContext) -> Response:
     """draftDeleteChunks: DELETE /api/v1/dataset/{dataset_id}/document/{document_id}/chunk (`chunk_ids`)."""
     draft = api(ctx)
@@ -144,7 +129,6 @@ async def delete_chunks(ctx: RequestContext) -> Response:
     return result()
 
 
-@authenticated
 async def add_chunk(ctx: RequestContext) -> Response:
     """draftAddChunk: POST /api/v1/dataset/{dataset_id}/document/{document_id}/chunk (`content`, `important_kwd`)."""
     draft = api(ctx)
@@ -153,7 +137,6 @@ async def add_chunk(ctx: RequestContext) -> Response:
     return result(draft.add_chunk(dataset_id, document_id, await ctx.json_forced()))
 
 
-@authenticated
 async def update_chunk(ctx: RequestContext) -> Response:
     """draftUpdateChunk: PUT /api/v1/dataset/{dataset_id}/document/{document_id}/chunk (`chunk_id` in the body;
     documented, never routed at 6329427ad5)."""
@@ -165,7 +148,6 @@ async def update_chunk(ctx: RequestContext) -> Response:
     return result()
 
 
-@authenticated
 async def update_chunk_by_path(ctx: RequestContext) -> Response:
     """draftUpdateChunkById: PUT …/document/{document_id}/chunk/{chunk_id} (undocumented; the code always crashed,
     the emulator updates as the documented route does)."""
@@ -188,13 +170,11 @@ async def _retrieve(ctx: RequestContext, body: object) -> Response:
         raise
 
 
-@authenticated
 async def retrieval(ctx: RequestContext) -> Response:
     """draftRetrieval: GET /api/v1/retrieval (undocumented; JSON body `datasets`, `question`, `documents`)."""
     return await _retrieve(ctx, await ctx.json_forced())
 
 
-@authenticated
 async def dataset_retrieval(ctx: RequestContext) -> Response:
     """draftDatasetRetrieval: GET /api/v1/dataset/{dataset_id}/retrieval (JSON body `query_text`; documented,
     never routed: served as the undocumented retrieval over that one dataset)."""

@@ -9,10 +9,8 @@ from mockserver.families.draft_2024_10.chats import DraftChats
 from mockserver.families.legacy.service import LegacyScope
 from mockserver.http.context import RequestContext
 from mockserver.http.envelope import result
-from mockserver.http.historical import historical
 from mockserver.http.types import Handler
 
-authenticated = historical("DraftApiKey")
 
 
 def chats(ctx: RequestContext) -> DraftChats:
@@ -20,13 +18,11 @@ def chats(ctx: RequestContext) -> DraftChats:
     return DraftChats(LegacyScope(ctx.backends, ctx.tenant))
 
 
-@authenticated
 async def create_chat(ctx: RequestContext) -> Response:
     """draftCreateChat: POST /api/v1/chat."""
     return result(chats(ctx).create(await ctx.json_forced()))
 
 
-@authenticated
 async def update_chat(ctx: RequestContext) -> Response:
     """draftUpdateChat: PUT /api/v1/chat/{chat_id}."""
     view = chats(ctx)
@@ -36,32 +32,27 @@ async def update_chat(ctx: RequestContext) -> Response:
     return result()
 
 
-@authenticated
 async def delete_chats(ctx: RequestContext) -> Response:
     """draftDeleteChats: DELETE /api/v1/chat (`ids`)."""
     chats(ctx).delete(await ctx.json_forced())
     return result()
 
 
-@authenticated
 async def list_chats(ctx: RequestContext) -> Response:
     """draftListChats: GET /api/v1/chat?page=&page_size=&orderby=&desc=&id=&name=."""
     return result(chats(ctx).listing(dict(ctx.query)))
 
 
-@authenticated
 async def create_session(ctx: RequestContext) -> Response:
     """draftCreateSession: POST /api/v1/chat/{chat_id}/session."""
     return result(chats(ctx).open_session(ctx.path_param("chat_id"), await ctx.json_forced()))
 
 
-@authenticated
 async def list_sessions(ctx: RequestContext) -> Response:
     """draftListSessions: GET /api/v1/chat/{chat_id}/session."""
     return result(chats(ctx).sessions(ctx.path_param("chat_id"), dict(ctx.query)))
 
 
-@authenticated
 async def delete_sessions(ctx: RequestContext) -> Response:
     """draftDeleteSessions: DELETE /api/v1/chat/{chat_id}/session (`ids`; the 10-12 draft)."""
     view = chats(ctx)
@@ -71,7 +62,6 @@ async def delete_sessions(ctx: RequestContext) -> Response:
     return result()
 
 
-@authenticated
 async def delete_session(ctx: RequestContext) -> Response:
     """draftDeleteSession: DELETE /api/v1/chat/{chat_id}/session/{session_id} (the 10-11 draft's row 22; never
     routed: served as the 10-12 bulk delete of that one id)."""
@@ -79,7 +69,6 @@ async def delete_session(ctx: RequestContext) -> Response:
     return result()
 
 
-@authenticated
 async def update_session(ctx: RequestContext) -> Response:
     """draftUpdateSession: PUT /api/v1/chat/{chat_id}/session/{session_id} (`name`)."""
     body = await ctx.json_forced()

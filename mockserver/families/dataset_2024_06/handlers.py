@@ -8,7 +8,8 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from mockserver.core.python_failures import item, iterate, keyed, none_not_iterable
-from mockserver.families.dataset_2024_06.service import DatasetApi, caught
+from mockserver.families.dataset_2024_06.documents import DocumentApi
+from mockserver.families.dataset_2024_06.views import caught
 from mockserver.families.documents import files
 from mockserver.families.legacy.service import LegacyScope
 from mockserver.http.context import RequestContext
@@ -17,10 +18,9 @@ from mockserver.http.historical import guard
 from mockserver.http.types import Handler
 
 
-
-def api(ctx: RequestContext) -> DatasetApi:
+def api(ctx: RequestContext) -> DocumentApi:
     """The caller's view through this profile."""
-    return DatasetApi(LegacyScope(ctx.backends, ctx.tenant))
+    return DocumentApi(LegacyScope(ctx.backends, ctx.tenant))
 
 
 def _ids(ctx: RequestContext) -> tuple[str, str]:

@@ -33,7 +33,7 @@ from mockserver.families.chats.config import (
 )
 from mockserver.families.chats.models import Chat
 from mockserver.families.chats.sessions import CONVERSATION_COLUMNS, Conversation
-from mockserver.families.dataset_2024_06.service import dataset_row
+from mockserver.families.dataset_2024_06.views import dataset_row
 from mockserver.families.draft_2024_10.service import fail
 from mockserver.families.legacy.service import LegacyScope
 from mockserver.state.backend import TenantBackend

@@ -9,7 +9,7 @@ from mockserver.core.errors import DataError
 from mockserver.core.pagination import loose_desc, python_int
 from mockserver.core.python_failures import gettable, none_has_no_get
 from mockserver.families.documents import files
-from mockserver.families.draft_2024_10.service import DraftApi
+from mockserver.families.draft_2024_10.chunks import DraftChunks
 from mockserver.families.legacy.service import LegacyScope
 from mockserver.families.retrieval.service import NO_CHUNK_FOUND
 from mockserver.http.context import RequestContext
@@ -19,9 +19,9 @@ from mockserver.http.types import Handler
 _DRAFT_NO_CHUNK = "No chunk found! Check the chunk statu    s please!"
 
 
-def api(ctx: RequestContext) -> DraftApi:
+def api(ctx: RequestContext) -> DraftChunks:
     """The caller's view through the draft."""
-    return DraftApi(LegacyScope(ctx.backends, ctx.tenant))
+    return DraftChunks(LegacyScope(ctx.backends, ctx.tenant))
 
 
 def _path(ctx: RequestContext) -> tuple[str, str]:

@@ -12,7 +12,6 @@ from mockserver.http.envelope import result
 from mockserver.http.types import Handler
 
 
-
 def chats(ctx: RequestContext) -> DraftChats:
     """The caller's chats through the draft."""
     return DraftChats(LegacyScope(ctx.backends, ctx.tenant))

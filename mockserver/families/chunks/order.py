@@ -15,8 +15,8 @@ class Positioned(Protocol):
     """What the order reads of a chunk."""
 
     id: str
-    page_num_int: list[int]
-    top_int: list[int]
+    page_num_int: list[int] | None
+    top_int: list[int] | None
     create_timestamp_flt: float
 
 

@@ -14,7 +14,8 @@ from mockserver.control.answers import rules_for_setting
 from mockserver.control.seed import WorldReloader, seed_configured_tenants
 from mockserver.families.registry import family_handlers
 from mockserver.http.docs_page import docs_routes
-from mockserver.http.render import not_found_app
+from mockserver.http.guard import RequestGuard
+from mockserver.http.render import GlobalErrorMiddleware, not_found_app
 from mockserver.http.routing import Dispatcher, SpecRouter, TrailingSlashMiddleware, build_routes, check_registry, timed
 from mockserver.http.spec import load_operations
 from mockserver.http.types import Interceptor
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
 
     middleware = [
+        Middleware(GlobalErrorMiddleware, state=state),
+        Middleware(RequestGuard, settings=settings),
         Middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),

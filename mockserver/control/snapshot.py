@@ -19,6 +19,7 @@ from typing import Any
 from mockserver.core.clock import Clock, VirtualClock
 from mockserver.core.ids import IdFactory
 from mockserver.core.indexes import DueQueue, Table
+from mockserver.core.jsonbytes import json_utf8
 from mockserver.settings import Settings
 from mockserver.state.backend import ApiToken, Backends, TenantBackend
 from mockserver.state.emulator import EmulatorState
@@ -345,8 +346,8 @@ def write_state_file(path: str | Path, snapshot: dict[str, Any]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(snapshot, fh, ensure_ascii=False)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(json_utf8(json.dumps(snapshot, ensure_ascii=False)))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

@@ -68,7 +68,8 @@ def merged_spec(server_url: str | None = None) -> dict[str, Any]:
 
 
 def _server_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """Relative to wherever the document was fetched from: the request's `Host` is never copied into it."""
+    return str(request.scope.get("root_path") or "") + "/"
 
 
 async def openapi_yaml(request: Request) -> Response:

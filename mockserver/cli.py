@@ -18,6 +18,9 @@ from mockserver.control.persistence import DurableWrites, StateFile
 from mockserver.control.snapshot import SnapshotError
 from mockserver.core.lifecycle import parse_progression
 from mockserver.http.spec import load_operations
+from mockserver.profiles.base import DATASET, LEGACY
+from mockserver.profiles.mounting import profile_operations
+from mockserver.profiles.registry import PROFILES, choices, selected_profiles
 from mockserver.settings import DEFAULT_API_KEY, DEFAULT_PORT, Settings
 from mockserver.version import __version__
 
@@ -25,7 +28,8 @@ EPILOG = f"""\
 examples:
   ragflow-mock serve                          # 127.0.0.1:{DEFAULT_PORT}, key {DEFAULT_API_KEY}
   ragflow-mock serve --port 8080 --api-key ragflow-abc --api-key ragflow-def
-  ragflow-mock routes                         # every operation of the spec and whether it is built
+  ragflow-mock routes                         # every operation, per profile
+  ragflow-mock serve --legacy-profile 2024-05-legacy   # /v1/api/* as RAGFlow v0.7.0 (docs/profiles.md)
   curl -H 'Authorization: Bearer {DEFAULT_API_KEY}' http://127.0.0.1:{DEFAULT_PORT}/api/v1/datasets
 """
 
@@ -69,6 +73,18 @@ def _add_serve(sub: SubParsers) -> None:
     )
     serve.add_argument("--timezone", default=None, help="server local zone for *_date fields (Asia/Shanghai)")
     serve.add_argument("--no-admin", action="store_true", help="disable the /_emulator control plane")
+    serve.add_argument(
+        "--profile",
+        default="current",
+        choices=choices(DATASET),
+        help="who answers the singular /api/v1/dataset… and /api/v1/chat… (default: current = nobody, 404)",
+    )
+    serve.add_argument(
+        "--legacy-profile",
+        default="current",
+        choices=choices(LEGACY),
+        help="who answers /v1/api/* (default: current); every profile is also under /_p/<name>/…",
+    )
     serve.add_argument(
         "--state-file",
         default=None,
@@ -123,6 +139,8 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
         "admin_enabled": not args.no_admin,
         "admin_key": args.admin_key,
         "reload_world": bool(args.reload_world),
+        "profile": args.profile,
+        "legacy_profile": args.legacy_profile,
     }
     if args.api_keys:
         overrides["api_keys"] = tuple(args.api_keys)
@@ -166,6 +184,8 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  API base URL : {base}/api/v1")
     for key in settings.api_keys:
         print(f"  API key      : {key}   (Authorization: Bearer {key})")
+    for profile in selected_profiles(settings):
+        print(f"  profile      : {profile.name} at {', '.join(profile.owns)} (and under {profile.prefix})")
     print(f"  try          : curl -H 'Authorization: Bearer {settings.api_keys[0]}' {base}/api/v1/datasets")
     sys.stdout.flush()
     try:
@@ -178,8 +198,15 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _routes(args: argparse.Namespace) -> int:
+    print("profile current (always served)")
     for op in load_operations():
         print(f"{op.method:7} {op.path:70} {op.operation_id:36} {op.document}")
+    for profile in PROFILES:
+        switch = "--legacy-profile" if profile.namespace == LEGACY else "--profile"
+        print(f"\nprofile {profile.name} — {profile.summary}")
+        print(f"  always under {profile.prefix}/…; at {', '.join(profile.owns)} with {switch} {profile.name}")
+        for op in profile_operations(profile):
+            print(f"{op.method:7} {op.path:70} {op.operation_id:36} {op.document}")
     return 0
 
 

@@ -14,7 +14,7 @@ from mockserver.core.chunking import Piece
 from mockserver.core.chunking.splitter import qa_content
 from mockserver.core.errors import DataError, NotFoundError
 from mockserver.core.python_failures import unbound_local, utf8
-from mockserver.core.search import count_tokens, highlight, remove_redundant_spaces
+from mockserver.core.search import count_tokens, highlight, remove_redundant_spaces, tokenize
 from mockserver.core.tenancy import TenantContext
 from mockserver.core.validation import check_duplicate_ids, partial_result
 from mockserver.families.chunks.errors import negative_slicing
@@ -50,6 +50,8 @@ class Chunk:
     page_num_int: list[int] | None = None
     top_int: list[int] | None = None
     pagerank_fea: int | None = None
+    title_tks: str = ""
+    """Title tokens of the document name: parser-made chunks carry them (searched), API-added ones do not."""
 
     def to_api(self) -> dict[str, object]:
         """The 10-key object of a chunk list."""
@@ -177,8 +179,10 @@ class ChunkStore:
         """Write a finished parse's chunks (one timestamp for the run); returns the tokens counted."""
         at = self.tenant.clock.now()
         tokens = count_tokens(doc.name)
+        title = " ".join(tokenize(doc.name))
         for piece in pieces:
             chunk = self.build(doc, piece.text, positions=piece.positions, at=at)
+            chunk.title_tks = title
             if doc.status != "1":
                 chunk.available_int = int(doc.status) if doc.status.lstrip("-").isdigit() else 1
             self.add(chunk)
@@ -202,7 +206,13 @@ class ChunkStore:
     def _index(self, chunk: Chunk) -> None:
         index = self.tenant.index
         index.add(
-            chunk.id, chunk.kb_id, chunk.doc_id, chunk.content_with_weight, chunk.important_kwd, chunk.question_kwd
+            chunk.id,
+            chunk.kb_id,
+            chunk.doc_id,
+            chunk.content_with_weight,
+            chunk.important_kwd,
+            chunk.question_kwd,
+            chunk.title_tks,
         )
         index.set_available(chunk.id, bool(chunk.available_int))
 

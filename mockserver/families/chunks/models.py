@@ -186,7 +186,7 @@ class ChunkStore:
             if doc.status != "1":
                 chunk.available_int = int(doc.status) if doc.status.lstrip("-").isdigit() else 1
             self.add(chunk)
-            tokens += count_tokens(piece.text)
+            tokens += count_tokens(piece.text) if piece.tokens is None else piece.tokens
         return tokens
 
     # -- writing ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -21,6 +22,8 @@ from mockserver.http.spec import load_operations
 from mockserver.profiles.base import DATASET, LEGACY
 from mockserver.profiles.mounting import profile_operations
 from mockserver.profiles.registry import PROFILES, choices, selected_profiles
+from mockserver.serve_options import add_safety_arguments, guard_overrides, limits_from_args
+from mockserver.serving import install_log_rate_limit, uvicorn_config
 from mockserver.settings import DEFAULT_API_KEY, DEFAULT_PORT, Settings
 from mockserver.version import __version__
 
@@ -103,6 +106,7 @@ def _add_serve(sub: SubParsers) -> None:
         help="allowed browser origin; repeat for more (default: any origin)",
     )
     serve.add_argument("--admin-key", default=None, help="require this bearer key on /_emulator")
+    add_safety_arguments(serve)
     serve.add_argument(
         "--log-level",
         default="info",
@@ -162,11 +166,13 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
         overrides["timezone"] = args.timezone
     if getattr(args, "cors_origins", None):
         overrides["cors_origins"] = tuple(args.cors_origins)
+    overrides.update(guard_overrides(args))
     return replace(settings, **overrides)  # type: ignore[arg-type]
 
 
 def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_rate_limit()
     settings = settings_from_args(args)
     app = create_app(settings)
     state = emulator_state(app)
@@ -189,7 +195,11 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  try          : curl -H 'Authorization: Bearer {settings.api_keys[0]}' {base}/api/v1/datasets")
     sys.stdout.flush()
     try:
-        uvicorn.run(served, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+        config = uvicorn_config(
+            served, limits_from_args(args), host=args.host, port=args.port, log_level=args.log_level, log_config=None
+        )
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled (as uvicorn.run)
+            uvicorn.Server(config).run()
     finally:
         if state_file is not None:
             state_file.save_now()

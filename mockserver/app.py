@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -11,26 +11,37 @@ from starlette.middleware.cors import CORSMiddleware
 
 from mockserver.control.admin import CONTROL_HANDLERS, control_interceptors
 from mockserver.control.answers import rules_for_setting
+from mockserver.control.journal import unknown_route_recorder
 from mockserver.control.seed import WorldReloader, seed_configured_tenants
 from mockserver.families.registry import family_handlers
 from mockserver.http.docs_page import docs_routes
-from mockserver.http.render import not_found_app
-from mockserver.http.routing import Dispatcher, SpecRouter, TrailingSlashMiddleware, build_routes, check_registry, timed
+from mockserver.http.routing import (
+    Dispatcher,
+    SpecRouter,
+    TrailingSlashMiddleware,
+    build_bound_routes,
+    check_registry,
+    timed,
+)
 from mockserver.http.spec import load_operations
 from mockserver.http.types import Interceptor
+from mockserver.profiles.base import Profile
+from mockserver.profiles.mounting import build_surface
+from mockserver.profiles.registry import PROFILES
 from mockserver.settings import Settings
 from mockserver.state.emulator import EmulatorState
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, profiles: Sequence[Profile] = PROFILES) -> Starlette:
     """Build an independent emulator app; refuses to start if spec and handlers disagree."""
     settings = settings or Settings()
     operations = load_operations()
     handlers = {**family_handlers(), **CONTROL_HANDLERS}
     check_registry(operations, handlers)
+    surface = build_surface(settings, operations, handlers, profiles)
     state = EmulatorState(
         settings,
-        operation_ids=(op.operation_id for op in operations),
+        operation_ids=surface.operation_ids,
         fixture_answers=rules_for_setting(settings.answers),
     )
     if settings.world:
@@ -57,13 +68,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(routes=[], middleware=middleware, lifespan=lifespan)
     app.router = SpecRouter(
-        routes=[*build_routes(dispatcher, operations, handlers), *docs_routes()],
+        routes=[
+            *build_bound_routes(dispatcher, surface.entries, surface.owner_of),
+            *docs_routes(surface.documents()),
+        ],
         redirect_slashes=False,
-        default=not_found_app,
+        default=unknown_route_recorder(state, surface.not_found_app()),
         lifespan=lifespan,
     )
     app.state.emulator = state
     app.state.dispatcher = dispatcher
+    app.state.surface = surface
     return app
 
 

@@ -8,9 +8,9 @@ import sys
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import cast
+from typing import Literal, cast
 
-from mockserver.cli_support import ENV_PREFIX, CommandError, EnvironmentParser
+from mockserver.cli_support import ENV_PREFIX, CommandError, EnvironmentParser, HelpFormatter, LazyChoices
 from mockserver.conformance.arguments import SubParsers, add_conformance_parser
 from mockserver.core.lifecycle import parse_progression
 from mockserver.settings import DEFAULT_API_KEY, DEFAULT_PORT, Settings
@@ -23,12 +23,24 @@ EPILOG = f"""\
 examples:
   ragflow-mock serve                          # 127.0.0.1:{DEFAULT_PORT}, key {DEFAULT_API_KEY}
   ragflow-mock serve --port 8080 --api-key ragflow-abc --api-key ragflow-def
-  ragflow-mock routes                         # every operation of the spec and whether it is built
+  ragflow-mock routes                         # every operation, per profile
+  ragflow-mock serve --legacy-profile 2024-05-legacy   # /v1/api/* as RAGFlow v0.7.0 (docs/profiles.md)
   curl -H 'Authorization: Bearer {DEFAULT_API_KEY}' http://127.0.0.1:{DEFAULT_PORT}/api/v1/datasets
 
 Every `serve` flag can also be set by an environment variable {ENV_PREFIX}<FLAG> (`ragflow-mock serve --help`
 names each one); the command line wins.
 """
+
+
+def _profile_choices(namespace: Literal["legacy", "dataset"]) -> LazyChoices:
+    """The profile names of a namespace, loaded (with the profiles' spec documents) only when a value is checked."""
+
+    def load() -> tuple[str, ...]:
+        from mockserver.profiles.registry import choices
+
+        return choices(namespace)
+
+    return LazyChoices(load)
 
 
 def _add_serve(sub: SubParsers) -> None:
@@ -38,7 +50,7 @@ def _add_serve(sub: SubParsers) -> None:
         description="Run the RAGFlow emulator. Prints the base URL and the API key to use.\n\n"
         f"Every flag can also come from the environment variable {ENV_PREFIX}<FLAG> shown after it (a list flag\n"
         "takes a comma-separated list, an on/off flag 1/0); the command line wins.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
         env_prefix=ENV_PREFIX,
     )
     serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
@@ -73,6 +85,20 @@ def _add_serve(sub: SubParsers) -> None:
     )
     serve.add_argument("--timezone", default=None, help="server local zone for *_date fields (Asia/Shanghai)")
     serve.add_argument("--no-admin", action="store_true", help="disable the /_emulator control plane")
+    serve.add_argument(
+        "--profile",
+        default="current",
+        choices=_profile_choices("dataset"),
+        metavar="NAME",
+        help="who answers the singular /api/v1/dataset… and /api/v1/chat… (default: current = nobody, 404)",
+    )
+    serve.add_argument(
+        "--legacy-profile",
+        default="current",
+        choices=_profile_choices("legacy"),
+        metavar="NAME",
+        help="who answers /v1/api/* (default: current); every profile is also under /_p/<name>/…",
+    )
     serve.add_argument(
         "--state-file",
         default=None,
@@ -175,6 +201,8 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
         "admin_enabled": not args.no_admin,
         "admin_key": args.admin_key,
         "reload_world": bool(args.reload_world),
+        "profile": args.profile,
+        "legacy_profile": args.legacy_profile,
     }
     if args.api_keys:
         overrides["api_keys"] = tuple(args.api_keys)

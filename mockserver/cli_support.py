@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import os
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, overload
 
 ENV_PREFIX = "RAGFLOW_MOCK_"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -14,6 +15,45 @@ FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
 class CommandError(Exception):
     """A problem the user can fix (bad value, unknown world, busy port): one line on stderr, exit status 2."""
+
+
+class LazyChoices(Sequence[str]):
+    """`choices=` for argparse computed on first use (checking a value, an error), not when the parser is built."""
+
+    def __init__(self, load: Callable[[], Sequence[str]]) -> None:
+        self._load = load
+        self._values: Sequence[str] | None = None
+
+    def _get(self) -> Sequence[str]:
+        if self._values is None:
+            self._values = tuple(self._load())
+        return self._values
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._get()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._get()[index]
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help that leaves `LazyChoices` unloaded (argparse expands every action's choices for `%(choices)s`)."""
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        if isinstance(action.choices, LazyChoices):
+            action = copy.copy(action)
+            action.choices = None
+        return super()._expand_help(action)
 
 
 def environment_name(action: argparse.Action, prefix: str = ENV_PREFIX) -> str | None:

@@ -20,6 +20,9 @@ from mockserver.control.persistence import DurableWrites, StateFile
 from mockserver.control.snapshot import SnapshotError
 from mockserver.control.worlds import WorldError
 from mockserver.http.spec import load_operations
+from mockserver.profiles.base import LEGACY
+from mockserver.profiles.mounting import profile_operations
+from mockserver.profiles.registry import PROFILES, selected_profiles
 from mockserver.settings import Settings
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -73,6 +76,10 @@ def banner(base: str, settings: Settings) -> list[str]:
     ]
     lines += [f"  API key      : {key}   (Authorization: Bearer {key})" for key in settings.api_keys]
     lines += [
+        f"  profile      : {profile.name} at {', '.join(profile.owns)} (and under {profile.prefix})"
+        for profile in selected_profiles(settings)
+    ]
+    lines += [
         f"  docs         : {base}/docs (Swagger UI), {base}/redoc (ReDoc)",
         f"  contract     : {base}/openapi.yaml",
         f"  try          : curl -H 'Authorization: Bearer {settings.api_keys[0]}' {base}/api/v1/datasets",
@@ -121,8 +128,15 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def print_routes(args: argparse.Namespace) -> int:
-    """Every operation of the spec: method, path, operationId and the document that declares it."""
+    """Every operation of the spec, then of each profile: method, path, operationId and the declaring document."""
+    print("profile current (always served)")
     for op in load_operations():
         print(f"{op.method:7} {op.path:70} {op.operation_id:36} {op.document}")
+    for profile in PROFILES:
+        switch = "--legacy-profile" if profile.namespace == LEGACY else "--profile"
+        print(f"\nprofile {profile.name} — {profile.summary}")
+        print(f"  always under {profile.prefix}/…; at {', '.join(profile.owns)} with {switch} {profile.name}")
+        for op in profile_operations(profile):
+            print(f"{op.method:7} {op.path:70} {op.operation_id:36} {op.document}")
     sys.stdout.flush()  # a closed pipe shows here, inside the command, where main handles it
     return 0

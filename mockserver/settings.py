@@ -56,6 +56,11 @@ class Settings:
     rsa_private_key: str | None = None
     """Path of the unencrypted PEM key that decrypts transported passwords (the server's `conf/private.pem`);
     None: a well-formed ciphertext is accepted as an opaque secret."""
+    profile: str = "current"
+    """Who answers the singular `/api/v1/dataset…` and `/api/v1/chat…`: `current` (nobody: 404, as the seed-era
+    server), `2024-06-dataset` or `2024-10-draft` (docs/profiles.md). Every profile is also under `/_p/<name>`."""
+    legacy_profile: str = "current"
+    """Who answers `/v1/api/*`: `current` (the seed-era chatbot API) or `2024-05-legacy` (v0.7.0)."""
     extra: dict[str, str] = field(default_factory=dict)
     """Free-form options for families (documented where used)."""
 

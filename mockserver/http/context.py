@@ -12,6 +12,7 @@ from starlette.requests import Request
 from mockserver.core.errors import ArgumentError, entity_too_large
 from mockserver.core.python_failures import type_name
 from mockserver.http.auth import SCHEMES, Identity
+from mockserver.http.envelope import PayloadStyle
 from mockserver.http.spec import Operation
 from mockserver.state.backend import ApiToken, Backends, TenantBackend
 from mockserver.state.emulator import EmulatorState
@@ -27,6 +28,8 @@ class RequestContext:
     operation: Operation
     state: EmulatorState
     identity: Identity | None = None
+    error_style: PayloadStyle | None = None
+    """The envelope of the profile serving this path (None: the current one); `routing.invoke` renders with it."""
     _body: bytes | None = field(default=None, repr=False)
     _forced: Any = field(default=_UNSET, repr=False)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import reduce
 from typing import Any, cast
 
@@ -16,7 +17,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.core.errors import RagflowError
 from mockserver.http.context import RequestContext
-from mockserver.http.render import error_response, method_not_allowed_app, redirect_response, unexpected_response
+from mockserver.http.envelope import PayloadStyle
+from mockserver.http.render import (
+    error_response,
+    redirect_response,
+    styled_method_not_allowed_app,
+    styled_not_found_app,
+    unexpected_response,
+)
 from mockserver.http.spec import Operation
 from mockserver.http.types import Handler, Interceptor, Next
 from mockserver.state.emulator import EmulatorState
@@ -75,19 +83,45 @@ async def invoke(ctx: RequestContext, handler: Handler) -> Response:
             ctx.authenticate()
         return await handler(ctx)
     except RagflowError as err:
-        return error_response(err)
+        return error_response(err, ctx.error_style)
     except Exception as exc:  # the server's global handler: never a traceback on the wire
         log.exception("unexpected error in %s", ctx.operation.operation_id)
         ctx.state.record_unexpected(exc)
-        return unexpected_response(exc)
+        return unexpected_response(exc, ctx.error_style)
+
+
+@dataclass(frozen=True)
+class PathOwner:
+    """Who answers for a path's unknown methods: the envelope style of its profile (None: current), Werkzeug's rule."""
+
+    style: PayloadStyle | None = None
+    slash_rule: bool = False
+    """The rule was defined with a trailing slash: a wrong method on the slash-less path is 404, not 405."""
+
+
+CURRENT_OWNER = PathOwner()
+
+
+@dataclass(frozen=True)
+class BoundOperation:
+    """An operation where it is served (`operation.path`), its handler and its profile's error envelope."""
+
+    operation: Operation
+    handler: Handler
+    style: PayloadStyle | None = None
 
 
 class OperationEndpoint:
     """The ASGI endpoint of one path: dispatches by method to the bound operation."""
 
-    def __init__(self, dispatcher: Dispatcher, bound: dict[str, tuple[Operation, Handler]]) -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, bound: dict[str, BoundOperation], owner: PathOwner = CURRENT_OWNER
+    ) -> None:
         self.dispatcher = dispatcher
         self.bound = bound
+        self.owner = owner
+        self.not_allowed = styled_method_not_allowed_app(owner.style)
+        self.not_found = styled_not_found_app(owner.style)
 
     def accepts(self, method: str) -> bool:
         """Whether a rule of this path takes the method (Flask adds HEAD to GET rules and OPTIONS to all)."""
@@ -97,23 +131,32 @@ class OperationEndpoint:
         method = scope["method"]
         entry = self.bound.get("GET" if method == "HEAD" else method)
         if entry is None:
-            await method_not_allowed_app(scope, receive, send)
+            slash_less = SENT_PATH not in scope
+            await (self.not_found if self.owner.slash_rule and slash_less else self.not_allowed)(scope, receive, send)
             return
-        operation, handler = entry
-        ctx = RequestContext(Request(scope, receive), operation, self.dispatcher.state)
-        response = await self.dispatcher.call(ctx, handler)
+        ctx = RequestContext(Request(scope, receive), entry.operation, self.dispatcher.state, error_style=entry.style)
+        response = await self.dispatcher.call(ctx, entry.handler)
         await response(scope, receive, send)
+
+
+def build_bound_routes(
+    dispatcher: Dispatcher,
+    entries: Iterable[BoundOperation],
+    owner_of: Callable[[str], PathOwner] = lambda _path: CURRENT_OWNER,
+) -> list[BaseRoute]:
+    """One Starlette route per path of already bound operations; literal paths before templated ones so they win."""
+    by_path: dict[str, dict[str, BoundOperation]] = {}
+    for entry in entries:
+        by_path.setdefault(entry.operation.path, {})[entry.operation.method] = entry
+    ordered = sorted(by_path, key=lambda p: (p.count("{"), p))
+    return [Route(path, OperationEndpoint(dispatcher, by_path[path], owner_of(path))) for path in ordered]
 
 
 def build_routes(
     dispatcher: Dispatcher, operations: Iterable[Operation], handlers: Mapping[str, Handler]
 ) -> list[BaseRoute]:
-    """One Starlette route per path; literal paths before templated ones so they win."""
-    by_path: dict[str, dict[str, tuple[Operation, Handler]]] = {}
-    for op in operations:
-        by_path.setdefault(op.path, {})[op.method] = (op, handlers[op.operation_id])
-    ordered = sorted(by_path, key=lambda p: (p.count("{"), p))
-    return [Route(path, OperationEndpoint(dispatcher, by_path[path])) for path in ordered]
+    """One Starlette route per path of the current profile's operations."""
+    return build_bound_routes(dispatcher, (BoundOperation(op, handlers[op.operation_id]) for op in operations))
 
 
 SENT_PATH = "mockserver.path_as_sent"

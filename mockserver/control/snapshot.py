@@ -19,6 +19,7 @@ from typing import Any
 from mockserver.core.clock import Clock, VirtualClock
 from mockserver.core.ids import IdFactory
 from mockserver.core.indexes import DueQueue, Table
+from mockserver.core.jsonbytes import json_utf8
 from mockserver.settings import Settings
 from mockserver.state.backend import ApiToken, Backends, TenantBackend
 from mockserver.state.emulator import EmulatorState
@@ -341,7 +342,7 @@ def restore_snapshot(state: EmulatorState, snapshot: Any) -> None:
 
 def write_state_file(path: str | Path, snapshot: dict[str, Any]) -> None:
     """Write a snapshot as JSON atomically (see `write_state_bytes`)."""
-    write_state_bytes(path, json.dumps(snapshot, ensure_ascii=False).encode("utf-8"))
+    write_state_bytes(path, json_utf8(json.dumps(snapshot, ensure_ascii=False)))
 
 
 def write_state_bytes(path: str | Path, data: bytes) -> None:

@@ -177,13 +177,17 @@ class DocumentStore(ParseRuns):
             raise ServerError("\n".join(errors))
         return stored
 
-    def upload(self, dataset: Dataset, name: str, data: bytes, uploader: str | None = None) -> Document:
-        """Store one file as a new document of `dataset` (name de-duplicated, type checked, thumbnail made)."""
+    def upload(
+        self, dataset: Dataset, name: str, data: bytes, uploader: str | None = None, *, accept_other: bool = False
+    ) -> Document:
+        """Store one file as a new document of `dataset` (name de-duplicated, type checked, thumbnail made).
+
+        `accept_other`: an unsupported extension is stored with type `other` (the 2024-05 legacy upload)."""
         limit = self.tenant.settings.max_file_num_per_user
         if limit is not None and 0 < limit <= len(self.items):
             raise UploadFailure("Exceed the maximum file number of a free user!")
         final = files.deduplicate(name, lambda n: self.named(dataset.id, n) is not None)
-        kind = files.file_type(final)
+        kind = files.file_type(final) or ("other" if accept_other else None)
         if kind is None:
             raise UploadFailure(files.UNSUPPORTED)
         location = final

@@ -60,3 +60,20 @@ def new_conversation(world: World, user_id: str = "alice") -> dict[str, Any]:
     assert body["retcode"] == 0, body
     data: dict[str, Any] = body["data"]
     return data
+
+
+def stored_conversation(world: World, conversation_id: str) -> Any:
+    """The shared API4Conversation row behind a conversation id."""
+    for tenant in world.web.app.state.emulator.backends.tenants.values():  # type: ignore[attr-defined]
+        found = tenant.agent_sessions.items.get(conversation_id)
+        if found is not None:
+            return found
+    raise AssertionError(f"no conversation {conversation_id}")
+
+
+def tenant_of(world: World) -> Any:
+    """The provisioned user's tenant (the one owning the dataset)."""
+    for tenant in world.web.app.state.emulator.backends.tenants.values():  # type: ignore[attr-defined]
+        if tenant.datasets.get(world.dataset_id) is not None:
+            return tenant
+    raise AssertionError("no tenant holds the dataset")

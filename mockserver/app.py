@@ -14,6 +14,8 @@ from mockserver.control.answers import rules_for_setting
 from mockserver.control.seed import WorldReloader, seed_configured_tenants
 from mockserver.families.registry import family_handlers
 from mockserver.http.docs_page import docs_routes
+from mockserver.http.guard import RequestGuard
+from mockserver.http.render import GlobalErrorMiddleware
 from mockserver.http.routing import (
     Dispatcher,
     SpecRouter,
@@ -55,6 +57,8 @@ def create_app(settings: Settings | None = None, profiles: Sequence[Profile] = P
         yield
 
     middleware = [
+        Middleware(GlobalErrorMiddleware, state=state),
+        Middleware(RequestGuard, settings=settings),
         Middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),

@@ -46,6 +46,15 @@ class Settings:
     """Serve the `/_emulator/*` control plane."""
     admin_key: str | None = None
     """If set, the control plane requires `Authorization: Bearer <admin_key>`."""
+    admin_remote: bool = False
+    """Let non-loopback peers reach `/_emulator/*` (off: loopback clients only; see `mockserver/http/guard.py`)."""
+    admin_origins: tuple[str, ...] = ()
+    """Browser origins allowed to call `/_emulator/*` cross-origin (default: same-origin only)."""
+    allowed_hosts: tuple[str, ...] = ("testserver",)
+    """`Host` names accepted besides localhost and IP literals (DNS-rebinding guard; `*` accepts any). The
+    default names Starlette's in-process `TestClient`; `serve` accepts only what `--allowed-host` adds."""
+    bind_host: str | None = None
+    """The interface `serve` binds (None in-process); bound to loopback, the API checks `Host` as well."""
     request_log: bool = False
     """Log one line per request (method, path, operationId, code, duration)."""
     register_enabled: bool = True
@@ -80,5 +89,6 @@ class Settings:
             stream_tokens_per_second=25.0,
             stream_first_token_delay=0.4,
             request_log=True,
+            allowed_hosts=(),
         )
         return replace(base, **overrides)  # type: ignore[arg-type]

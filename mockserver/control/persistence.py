@@ -12,6 +12,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.control.snapshot import load, take_snapshot, write_state_bytes
+from mockserver.core.jsonbytes import json_utf8
 from mockserver.state.emulator import EmulatorState
 
 log = logging.getLogger("mockserver.state_file")
@@ -94,7 +95,7 @@ class StateFile:
         return json.dumps(snapshot, ensure_ascii=False)
 
     def _write(self, text: str) -> None:
-        data = text.encode("utf-8")
+        data = json_utf8(text)  # a lone surrogate in client text is written as its escape
         digest = hashlib.blake2b(data, digest_size=16).digest()
         if digest == self._digest and self.path.exists():
             return

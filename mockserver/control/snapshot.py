@@ -18,7 +18,8 @@ from typing import Any
 
 from mockserver.core.clock import Clock, VirtualClock
 from mockserver.core.ids import IdFactory
-from mockserver.core.indexes import DueQueue, Table
+from mockserver.core.indexes import Derived, DueQueue, Table
+from mockserver.core.jsonbytes import json_utf8
 from mockserver.settings import Settings
 from mockserver.state.backend import ApiToken, Backends, TenantBackend
 from mockserver.state.emulator import EmulatorState
@@ -26,7 +27,7 @@ from mockserver.state.emulator import EmulatorState
 FORMAT = "ragflow-mockserver-snapshot"
 VERSION = 1
 _TENANT_SCALARS = ("name", "embd_id", "llm_id", "rerank_id", "asr_id", "img2txt_id")
-_LINKS = (TenantBackend, Backends, Clock, IdFactory, Settings, Table, DueQueue)
+_LINKS = (TenantBackend, Backends, Clock, IdFactory, Settings, Table, DueQueue, Derived)
 """Objects a store points at rather than owns: re-linked on restore, never serialised (tables and due queues
 are derived from the store's state and rebuild themselves from it)."""
 _FACTORIES: dict[str, Any] = {"list": list, "dict": dict, "set": set, "int": int, "float": float, "str": str}
@@ -341,7 +342,7 @@ def restore_snapshot(state: EmulatorState, snapshot: Any) -> None:
 
 def write_state_file(path: str | Path, snapshot: dict[str, Any]) -> None:
     """Write a snapshot as JSON atomically (see `write_state_bytes`)."""
-    write_state_bytes(path, json.dumps(snapshot, ensure_ascii=False).encode("utf-8"))
+    write_state_bytes(path, json_utf8(json.dumps(snapshot, ensure_ascii=False)))
 
 
 def write_state_bytes(path: str | Path, data: bytes) -> None:

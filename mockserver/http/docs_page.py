@@ -98,13 +98,14 @@ def merged_spec(server_url: str | None = None) -> dict[str, Any]:
             merged["components"].setdefault(section, {}).update(copy.deepcopy(values))
         known = {t.get("name") for t in merged.get("tags", [])}
         merged.setdefault("tags", []).extend(t for t in doc.get("tags", []) if t.get("name") not in known)
-    if server_url:
-        merged["servers"] = [{"url": server_url, "description": "this emulator"}]
+    if server_url is not None:
+        merged["servers"] = [{"url": server_url or "/", "description": "this emulator"}]
     return merged
 
 
 def _server_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """Relative to wherever the document was fetched from: the request's `Host` is never copied into it."""
+    return str(request.scope.get("root_path") or "")
 
 
 async def openapi_yaml(request: Request) -> Response:
@@ -128,7 +129,7 @@ def profile_spec(document: ProfileDocument, server_url: str) -> dict[str, Any]:
     spec = copy.deepcopy(load_document(openapi_dir() / document.spec_file))
     servers = [{"url": server_url + document.prefix, "description": f"this emulator, under {document.prefix}"}]
     if document.in_place:
-        servers.insert(0, {"url": server_url, "description": "this emulator (profile selected)"})
+        servers.insert(0, {"url": server_url or "/", "description": "this emulator (profile selected)"})
     spec["servers"] = servers
     return spec
 

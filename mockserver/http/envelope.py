@@ -78,3 +78,10 @@ def retcode_payload(payload: dict[str, Any]) -> dict[str, Any]:
 def retcode_result(data: Any = None, message: str = "success", code: int = 0) -> EnvelopeResponse:
     """R3: `{"data":d,"retcode":c,"retmsg":m}`, all three keys always (the 2024 `get_json_result`)."""
     return EnvelopeResponse({"data": data, "retcode": code, "retmsg": message})
+
+
+def message_result(data: Any = None, message: Any = "success") -> EnvelopeResponse:
+    """2024-06 `construct_json_result` success: `{"code":0,"data":d,"message":m}`, without `data` when None."""
+    if data is None:
+        return EnvelopeResponse({"code": RetCode.SUCCESS.value, "message": message})
+    return EnvelopeResponse({"code": RetCode.SUCCESS.value, "data": data, "message": message})

@@ -7,10 +7,11 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.core.errors import HtmlServerError, RagflowError, method_not_allowed, not_found, unexpected_payload
 from mockserver.http.envelope import EnvelopeResponse, PayloadStyle
+from mockserver.state.emulator import EmulatorState
 
 
 def _styled(err: Any, payload: dict[str, Any], style: PayloadStyle | None) -> dict[str, Any]:
@@ -83,3 +84,32 @@ def redirect_response(request: Request, path: str) -> Response:
         "If not, click the link.\n"
     )
     return HTMLResponse(body, status_code=308, headers={"Location": location})
+
+
+class GlobalErrorMiddleware:
+    """Outermost ASGI layer: an exception that escapes everything else (middleware, routing, an interceptor) is
+    still recorded once (bounded, `EmulatorState.record_unexpected`) and answered with the global handler's body
+    instead of a plain-text 500 — or, once the response has started, the connection just ends."""
+
+    def __init__(self, app: ASGIApp, state: EmulatorState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            if started:  # mid-response: a client gone away or a failed stream, nothing left to answer
+                return
+            self.state.record_unexpected(exc, scope.get("path", "?"))
+            await unexpected_response(exc)(scope, receive, send)

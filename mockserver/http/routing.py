@@ -73,7 +73,13 @@ class Dispatcher:
             return step
 
         chain: Next = reduce(wrap, reversed(self.interceptors), cast(Next, innermost))
-        return await chain(ctx)
+        try:
+            return await chain(ctx)
+        except RagflowError as err:  # raised by an interceptor (a fault rule, the world reloader)
+            return error_response(err, ctx.error_style)
+        except Exception as exc:  # an interceptor failed (the journal, the reloader): still the global handler
+            self.state.record_unexpected(exc, ctx.operation.operation_id)
+            return unexpected_response(exc, ctx.error_style)
 
 
 async def invoke(ctx: RequestContext, handler: Handler) -> Response:
@@ -85,8 +91,7 @@ async def invoke(ctx: RequestContext, handler: Handler) -> Response:
     except RagflowError as err:
         return error_response(err, ctx.error_style)
     except Exception as exc:  # the server's global handler: never a traceback on the wire
-        log.exception("unexpected error in %s", ctx.operation.operation_id)
-        ctx.state.record_unexpected(exc)
+        ctx.state.record_unexpected(exc, ctx.operation.operation_id)
         return unexpected_response(exc, ctx.error_style)
 
 

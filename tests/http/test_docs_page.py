@@ -27,10 +27,12 @@ CHROMIUM = shutil.which("chromium")
 
 
 def test_openapi_yaml_merges_the_documents_and_points_at_this_server(client: TestClient) -> None:
-    response = client.get("/openapi.yaml")
+    response = client.get("/openapi.yaml", headers={"Host": "evil.example"})
+    assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/yaml")
     spec = yaml.safe_load(response.text)
-    assert spec["servers"] == [{"url": "http://testserver", "description": "this emulator"}]
+    assert spec["servers"] == [{"url": "/", "description": "this emulator"}], "relative: the Host is never copied"
+    assert "evil.example" not in response.text
     ops = {op["operationId"] for item in spec["paths"].values() for op in item.values() if isinstance(op, dict)}
     assert {"listDatasets", "createChatCompletion", "addFaultRule", "listJournal"} <= ops
     assert {"ApiKey", "AdminKey"} <= set(spec["components"]["securitySchemes"])

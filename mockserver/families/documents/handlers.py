@@ -9,6 +9,7 @@ from mockserver.core.errors import ArgumentError, range_not_satisfiable
 from mockserver.core.indexes import cached_json
 from mockserver.core.jsonbytes import JSONRows
 from mockserver.core.pagination import page_numbers
+from mockserver.core.python_failures import utf8
 from mockserver.families.documents import files
 from mockserver.families.documents.models import Document, upload_target
 from mockserver.families.documents.schemas import DocumentUpdate, document_ids, ids_to_delete
@@ -26,7 +27,7 @@ async def upload_documents(ctx: RequestContext) -> Response:
     for part in parts:
         if not part.filename:
             raise ArgumentError("No file selected!")
-        if len(part.filename.encode("utf-8")) >= 128:
+        if len(utf8(part.filename)) >= 128:
             raise ArgumentError("File name should be less than 128 bytes.")
     strict = ctx.state.settings.strict_tenant_isolation
     store, dataset = upload_target(
@@ -96,7 +97,11 @@ async def parse_documents(ctx: RequestContext) -> Response:
     """parseDocuments: POST /api/v1/datasets/{dataset_id}/chunks (queue parsing)."""
     dataset_id = ctx.path_param("dataset_id")
     ctx.tenant.datasets.owned(dataset_id)
-    return result(ctx.tenant.documents.parse_many(dataset_id, document_ids(await ctx.json_forced())))
+    ids = document_ids(await ctx.json_forced())
+    store = ctx.tenant.documents
+    ahead = await store.chunk_ahead(dataset_id, ids)
+    ctx.tenant.datasets.owned(dataset_id)  # deleted while the files were read: the same answer as before
+    return result(store.parse_many(dataset_id, ids, ahead))
 
 
 async def stop_parsing_documents(ctx: RequestContext) -> Response:

@@ -85,7 +85,7 @@ def upload(
     if len(tenant.documents.items) >= (LEGACY_MAX_FILES if limit is None else limit):
         raise DataError("Exceed the maximum file number of a free user!")
     try:
-        doc = tenant.documents.upload(dataset, part.filename, part.data, accept_other=True)
+        doc = tenant.documents.upload(dataset, part.filename, part.data, other=True)
     except UploadFailure as exc:
         raise DataError(str(exc)) from None
     chosen = parser_id.strip() if parser_id is not None and parser_id.strip() in V07_PARSER_IDS else dataset.parser_id

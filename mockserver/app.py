@@ -18,6 +18,7 @@ from mockserver.http.render import not_found_app
 from mockserver.http.routing import Dispatcher, SpecRouter, TrailingSlashMiddleware, build_routes, check_registry, timed
 from mockserver.http.spec import load_operations
 from mockserver.http.types import Interceptor
+from mockserver.http.webui_dist import SinglePageApp
 from mockserver.settings import Settings
 from mockserver.state.emulator import EmulatorState
 
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.router = SpecRouter(
         routes=[*build_routes(dispatcher, operations, handlers), *docs_routes()],
         redirect_slashes=False,
-        default=not_found_app,
+        default=not_found_app if not settings.webui_dist else SinglePageApp(settings.webui_dist, not_found_app),
         lifespan=lifespan,
     )
     app.state.emulator = state

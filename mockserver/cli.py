@@ -15,6 +15,7 @@ import uvicorn
 from mockserver.app import create_app, emulator_state
 from mockserver.conformance.arguments import SubParsers, add_conformance_parser
 from mockserver.control import snapshot
+from mockserver.control.worlds import WorldError, read_world
 from mockserver.core.lifecycle import parse_progression
 from mockserver.http.spec import load_operations
 from mockserver.settings import DEFAULT_API_KEY, DEFAULT_PORT, Settings
@@ -86,6 +87,12 @@ def _add_serve(sub: SubParsers) -> None:
     )
     serve.add_argument("--admin-key", default=None, help="require this bearer key on /_emulator")
     serve.add_argument(
+        "--webui-dist",
+        default=None,
+        metavar="DIR",
+        help="serve a built RAGFlow web UI (its dist/ directory) on the same origin, index.html for client routes",
+    )
+    serve.add_argument(
         "--log-level",
         default="info",
         choices=["critical", "error", "warning", "info", "debug"],
@@ -142,6 +149,10 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
         overrides["timezone"] = args.timezone
     if getattr(args, "cors_origins", None):
         overrides["cors_origins"] = tuple(args.cors_origins)
+    if getattr(args, "webui_dist", None):
+        if not (Path(args.webui_dist) / "index.html").is_file():
+            raise SystemExit(f"ragflow-mock serve: error: --webui-dist {args.webui_dist!r}: no index.html there")
+        overrides["webui_dist"] = args.webui_dist
     return replace(settings, **overrides)  # type: ignore[arg-type]
 
 
@@ -159,6 +170,8 @@ def _serve(args: argparse.Namespace) -> int:
     for key in settings.api_keys:
         print(f"  API key      : {key}   (Authorization: Bearer {key})")
     print(f"  try          : curl -H 'Authorization: Bearer {settings.api_keys[0]}' {base}/api/v1/datasets")
+    for line in web_ui_lines(settings, base):
+        print(line)
     sys.stdout.flush()
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
@@ -167,6 +180,24 @@ def _serve(args: argparse.Namespace) -> int:
             snapshot.save(state, args.state_file)
             print(f"state saved to {args.state_file}")
     return 0
+
+
+def web_ui_lines(settings: Settings, base: str) -> list[str]:
+    """What `serve` prints about the web UI: the world's web login and where the UI is served."""
+    lines: list[str] = []
+    web_user = None
+    if settings.world:
+        try:
+            web_user = read_world(settings.world).web_user
+        except WorldError:
+            web_user = None
+    if web_user is not None:
+        lines.append(
+            f"  web login    : {web_user.email} / {web_user.password}   (RAGFlow's web UI; POST {base}/v1/user/login)"
+        )
+    if settings.webui_dist:
+        lines.append(f"  web UI       : {base}/   (from {settings.webui_dist})")
+    return lines
 
 
 def _routes(args: argparse.Namespace) -> int:

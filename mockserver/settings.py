@@ -65,6 +65,8 @@ class Settings:
     """Give a newly registered user's tenant a usable default chat model (with its provider configured) and the
     built-in embedding model, so the web UI never asks to set up models first; False: the real server's empty
     `llm_id` (behavior-accounts-tenants.md §2.9)."""
+    webui_dist: str | None = None
+    """A built web UI (RAGFlow's `web/dist`) served on the API's origin, with `index.html` for client routes."""
     extra: dict[str, str] = field(default_factory=dict)
     """Free-form options for families (documented where used)."""
 

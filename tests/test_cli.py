@@ -83,4 +83,4 @@ def test_serve_reads_the_servers_environment_variables() -> None:
     settings = settings_from_args(args, env)
     assert (settings.register_enabled, settings.max_file_num_per_user, settings.rsa_private_key) == (False, 3, "/k.pem")
     default = settings_from_args(args, {"REGISTER_ENABLED": "yes", "MAX_FILE_NUM_PER_USER": "x"})
-    assert (default.register_enabled, default.max_file_num_per_user, default.rsa_private_key) == (True, None, None)
+    assert (default.register_enabled, default.max_file_num_per_user, default.rsa_private_key) == (True, None, "ragflow")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -14,24 +14,36 @@ from mockserver.control.answers import rules_for_setting
 from mockserver.control.seed import WorldReloader, seed_configured_tenants
 from mockserver.families.registry import family_handlers
 from mockserver.http.docs_page import docs_routes
-from mockserver.http.render import not_found_app
-from mockserver.http.routing import Dispatcher, SpecRouter, TrailingSlashMiddleware, build_routes, check_registry, timed
+from mockserver.http.guard import RequestGuard
+from mockserver.http.render import GlobalErrorMiddleware
+from mockserver.http.routing import (
+    Dispatcher,
+    SpecRouter,
+    TrailingSlashMiddleware,
+    build_bound_routes,
+    check_registry,
+    timed,
+)
 from mockserver.http.spec import load_operations
 from mockserver.http.types import Interceptor
 from mockserver.http.webui_dist import SinglePageApp
+from mockserver.profiles.base import Profile
+from mockserver.profiles.mounting import build_surface
+from mockserver.profiles.registry import PROFILES
 from mockserver.settings import Settings
 from mockserver.state.emulator import EmulatorState
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, profiles: Sequence[Profile] = PROFILES) -> Starlette:
     """Build an independent emulator app; refuses to start if spec and handlers disagree."""
     settings = settings or Settings()
     operations = load_operations()
     handlers = {**family_handlers(), **CONTROL_HANDLERS}
     check_registry(operations, handlers)
+    surface = build_surface(settings, operations, handlers, profiles)
     state = EmulatorState(
         settings,
-        operation_ids=(op.operation_id for op in operations),
+        operation_ids=surface.operation_ids,
         fixture_answers=rules_for_setting(settings.answers),
     )
     if settings.world:
@@ -46,6 +58,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
 
     middleware = [
+        Middleware(GlobalErrorMiddleware, state=state),
+        Middleware(RequestGuard, settings=settings),
         Middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
@@ -57,14 +71,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(TrailingSlashMiddleware),
     ]
     app = Starlette(routes=[], middleware=middleware, lifespan=lifespan)
+    not_found = surface.not_found_app()
     app.router = SpecRouter(
-        routes=[*build_routes(dispatcher, operations, handlers), *docs_routes()],
+        routes=[
+            *build_bound_routes(dispatcher, surface.entries, surface.owner_of),
+            *docs_routes(surface.documents()),
+        ],
         redirect_slashes=False,
-        default=not_found_app if not settings.webui_dist else SinglePageApp(settings.webui_dist, not_found_app),
+        default=SinglePageApp(settings.webui_dist, not_found) if settings.webui_dist else not_found,
         lifespan=lifespan,
     )
     app.state.emulator = state
     app.state.dispatcher = dispatcher
+    app.state.surface = surface
     return app
 
 

@@ -11,13 +11,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from mockserver.app import create_app, emulator_state
 from mockserver.conformance.arguments import SubParsers, add_conformance_parser
-from mockserver.control import snapshot
+from mockserver.control.persistence import DurableWrites, StateFile
+from mockserver.control.snapshot import SnapshotError
 from mockserver.control.worlds import WorldError, read_world
 from mockserver.core.lifecycle import parse_progression
 from mockserver.http.spec import load_operations
+from mockserver.profiles.base import DATASET, LEGACY
+from mockserver.profiles.mounting import profile_operations
+from mockserver.profiles.registry import PROFILES, choices, selected_profiles
 from mockserver.settings import DEFAULT_API_KEY, DEFAULT_PORT, Settings
 from mockserver.version import __version__
 
@@ -25,7 +30,8 @@ EPILOG = f"""\
 examples:
   ragflow-mock serve                          # 127.0.0.1:{DEFAULT_PORT}, key {DEFAULT_API_KEY}
   ragflow-mock serve --port 8080 --api-key ragflow-abc --api-key ragflow-def
-  ragflow-mock routes                         # every operation of the spec and whether it is built
+  ragflow-mock routes                         # every operation, per profile
+  ragflow-mock serve --legacy-profile 2024-05-legacy   # /v1/api/* as RAGFlow v0.7.0 (docs/profiles.md)
   curl -H 'Authorization: Bearer {DEFAULT_API_KEY}' http://127.0.0.1:{DEFAULT_PORT}/api/v1/datasets
 """
 
@@ -70,10 +76,23 @@ def _add_serve(sub: SubParsers) -> None:
     serve.add_argument("--timezone", default=None, help="server local zone for *_date fields (Asia/Shanghai)")
     serve.add_argument("--no-admin", action="store_true", help="disable the /_emulator control plane")
     serve.add_argument(
+        "--profile",
+        default="current",
+        choices=choices(DATASET),
+        help="who answers the singular /api/v1/dataset… and /api/v1/chat… (default: current = nobody, 404)",
+    )
+    serve.add_argument(
+        "--legacy-profile",
+        default="current",
+        choices=choices(LEGACY),
+        help="who answers /v1/api/* (default: current); every profile is also under /_p/<name>/…",
+    )
+    serve.add_argument(
         "--state-file",
         default=None,
         metavar="PATH",
-        help="load all state from this JSON snapshot on start (if it exists) and save it there on exit (atomically)",
+        help="keep all state in this JSON snapshot: loaded on start (if it exists), rewritten atomically before "
+        "every write is acknowledged (survives kill -9), saved again on exit",
     )
     serve.add_argument(
         "--reload-world", action="store_true", help="reload the world file when it changes (state is rebuilt)"
@@ -128,6 +147,8 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
         "admin_enabled": not args.no_admin,
         "admin_key": args.admin_key,
         "reload_world": bool(args.reload_world),
+        "profile": args.profile,
+        "legacy_profile": args.legacy_profile,
     }
     if args.api_keys:
         overrides["api_keys"] = tuple(args.api_keys)
@@ -161,23 +182,31 @@ def _serve(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     app = create_app(settings)
     state = emulator_state(app)
-    if args.state_file and Path(args.state_file).exists():
-        snapshot.load(state, args.state_file)
-        print(f"  state restored from {args.state_file}")
+    served: ASGIApp = app
+    state_file = StateFile(state, args.state_file) if args.state_file else None
+    if state_file is not None:
+        try:
+            if state_file.open():
+                print(f"  state restored from {args.state_file}")
+        except SnapshotError as exc:
+            raise SystemExit(f"ragflow-mock serve: error: --state-file: {exc}") from None
+        served = DurableWrites(app, state_file)
     base = f"http://{args.host}:{args.port}"
     print(f"ragflow-mockserver listening on {base}")
     print(f"  API base URL : {base}/api/v1")
     for key in settings.api_keys:
         print(f"  API key      : {key}   (Authorization: Bearer {key})")
+    for profile in selected_profiles(settings):
+        print(f"  profile      : {profile.name} at {', '.join(profile.owns)} (and under {profile.prefix})")
     print(f"  try          : curl -H 'Authorization: Bearer {settings.api_keys[0]}' {base}/api/v1/datasets")
     for line in web_ui_lines(settings, base):
         print(line)
     sys.stdout.flush()
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+        uvicorn.run(served, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     finally:
-        if args.state_file:
-            snapshot.save(state, args.state_file)
+        if state_file is not None:
+            state_file.save_now()
             print(f"state saved to {args.state_file}")
     return 0
 
@@ -201,8 +230,15 @@ def web_ui_lines(settings: Settings, base: str) -> list[str]:
 
 
 def _routes(args: argparse.Namespace) -> int:
+    print("profile current (always served)")
     for op in load_operations():
         print(f"{op.method:7} {op.path:70} {op.operation_id:36} {op.document}")
+    for profile in PROFILES:
+        switch = "--legacy-profile" if profile.namespace == LEGACY else "--profile"
+        print(f"\nprofile {profile.name} — {profile.summary}")
+        print(f"  always under {profile.prefix}/…; at {', '.join(profile.owns)} with {switch} {profile.name}")
+        for op in profile_operations(profile):
+            print(f"{op.method:7} {op.path:70} {op.operation_id:36} {op.document}")
     return 0
 
 

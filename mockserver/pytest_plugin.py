@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Generator, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,14 @@ from mockserver.state.scripted_answers import AnswerRule
 
 MARKER = "ragflow"
 MARKER_HELP = (
-    "ragflow(world=None, progression=None): seed the `ragflow` fixture's fresh tenant with a world "
-    "(a name in fixtures/worlds, a YAML path or a mapping) and set its parse progression "
-    "(immediate | polls:N | seconds:T | fail:P[:message])."
+    "ragflow(world=None, progression=None, profile=None, legacy_profile=None): seed the `ragflow` fixture's "
+    "fresh tenant with a world (a name in fixtures/worlds, a YAML path or a mapping), set its parse progression "
+    "(immediate | polls:N | seconds:T | fail:P[:message]), and serve it from an emulator with that API profile "
+    "selected (profile: current | 2024-06-dataset | 2024-10-draft; legacy_profile: current | 2024-05-legacy)."
 )
+MARKER_KWARGS = frozenset({"world", "progression", "profile", "legacy_profile"})
+PROFILE_KWARGS = ("profile", "legacy_profile")
+"""Marker arguments that choose the app (the Settings fields of the same names)."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -221,18 +226,56 @@ def ragflow_server(ragflow_app: Starlette) -> Iterator[LazyServer]:
     server.stop()
 
 
+class ProfileApps:
+    """Session apps for markers that select other API profiles than `ragflow_settings` (one per selection)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.apps: dict[tuple[str, str], tuple[Starlette, LazyServer]] = {}
+
+    def get(self, profile: str, legacy_profile: str) -> tuple[Starlette, LazyServer]:
+        """The app (and its lazy server) serving that selection, built on first use."""
+        key = (profile, legacy_profile)
+        if key not in self.apps:
+            app = create_app(replace(self.settings, profile=profile, legacy_profile=legacy_profile))
+            self.apps[key] = (app, LazyServer(app))
+        return self.apps[key]
+
+    def stop(self) -> None:
+        """Stop every server started."""
+        for _, server in self.apps.values():
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def ragflow_profile_apps(ragflow_settings: Settings) -> Iterator[ProfileApps]:
+    """Apps for `@pytest.mark.ragflow(profile=…, legacy_profile=…)`, shared by the session."""
+    apps = ProfileApps(ragflow_settings)
+    yield apps
+    apps.stop()
+
+
 @pytest.fixture
 def ragflow(
     request: pytest.FixtureRequest, ragflow_app: Starlette, ragflow_server: LazyServer
 ) -> Iterator[RagflowMock]:
     """A fresh isolated tenant: `api_key`, `base_url`, `client`, seeding, answers, faults, the journal."""
-    mock = new_tenant(ragflow_app, ragflow_server)
     marker = request.node.get_closest_marker(MARKER)
+    app, server = ragflow_app, ragflow_server
+    if marker is not None and any(marker.kwargs.get(k) for k in PROFILE_KWARGS):
+        settings = emulator_state(ragflow_app).settings
+        wanted = {k: marker.kwargs.get(k) or getattr(settings, k) for k in PROFILE_KWARGS}
+        if (wanted["profile"], wanted["legacy_profile"]) != (settings.profile, settings.legacy_profile):
+            apps: ProfileApps = request.getfixturevalue("ragflow_profile_apps")
+            app, server = apps.get(wanted["profile"], wanted["legacy_profile"])
+    mock = new_tenant(app, server)
     try:
         if marker is not None:
-            unknown = set(marker.kwargs) - {"world", "progression"}
+            unknown = set(marker.kwargs) - MARKER_KWARGS
             if unknown or marker.args:
-                raise pytest.UsageError(f"@pytest.mark.ragflow takes world= and progression= only, got {marker}")
+                raise pytest.UsageError(
+                    f"@pytest.mark.ragflow takes {', '.join(sorted(MARKER_KWARGS))} (keywords) only, got {marker}"
+                )
             if marker.kwargs.get("progression"):
                 mock.set_progression(marker.kwargs["progression"])
             if marker.kwargs.get("world"):

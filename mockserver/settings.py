@@ -48,6 +48,15 @@ class Settings:
     """Serve the `/_emulator/*` control plane."""
     admin_key: str | None = None
     """If set, the control plane requires `Authorization: Bearer <admin_key>`."""
+    admin_remote: bool = False
+    """Let non-loopback peers reach `/_emulator/*` (off: loopback clients only; see `mockserver/http/guard.py`)."""
+    admin_origins: tuple[str, ...] = ()
+    """Browser origins allowed to call `/_emulator/*` cross-origin (default: same-origin only)."""
+    allowed_hosts: tuple[str, ...] = ("testserver",)
+    """`Host` names accepted besides localhost and IP literals (DNS-rebinding guard; `*` accepts any). The
+    default names Starlette's in-process `TestClient`; `serve` accepts only what `--allowed-host` adds."""
+    bind_host: str | None = None
+    """The interface `serve` binds (None in-process); bound to loopback, the API checks `Host` as well."""
     request_log: bool = False
     """Log one line per request (method, path, operationId, code, duration)."""
     register_enabled: bool = True
@@ -67,6 +76,11 @@ class Settings:
     `llm_id` (behavior-accounts-tenants.md §2.9)."""
     webui_dist: str | None = None
     """A built web UI (RAGFlow's `web/dist`) served on the API's origin, with `index.html` for client routes."""
+    profile: str = "current"
+    """Who answers the singular `/api/v1/dataset…` and `/api/v1/chat…`: `current` (nobody: 404, as the seed-era
+    server), `2024-06-dataset` or `2024-10-draft` (docs/profiles.md). Every profile is also under `/_p/<name>`."""
+    legacy_profile: str = "current"
+    """Who answers `/v1/api/*`: `current` (the seed-era chatbot API) or `2024-05-legacy` (v0.7.0)."""
     extra: dict[str, str] = field(default_factory=dict)
     """Free-form options for families (documented where used)."""
 
@@ -93,5 +107,6 @@ class Settings:
             stream_tokens_per_second=25.0,
             stream_first_token_delay=0.4,
             request_log=True,
+            allowed_hosts=(),
         )
         return replace(base, **overrides)  # type: ignore[arg-type]

@@ -49,7 +49,7 @@ def test_marker_seeds_a_world_and_sets_the_progression(pytester: pytest.Pytester
     )
     result = pytester.runpytest("-p", "no:cacheprovider", "--strict-markers")
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*takes world= and progression= only*"])
+    result.stdout.fnmatch_lines(["*takes legacy_profile, profile, progression, world (keywords) only*"])
 
 
 def test_journal_faults_and_sdk_over_the_real_socket(pytester: pytest.Pytester) -> None:

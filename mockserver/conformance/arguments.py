@@ -81,6 +81,13 @@ def add_conformance_parser(sub: SubParsers, run: Callable[[argparse.Namespace], 
         help=f"accepted deviations YAML (default: {DEFAULT_DEVIATIONS} when it exists)",
     )
     parser.add_argument("--spec", type=Path, default=None, help="OpenAPI document (default: the packaged one)")
+    parser.add_argument(
+        "--profile",
+        default=None,
+        metavar="NAME",
+        help="check against a historical profile's document (e.g. 2024-05-legacy; the in-process emulator then "
+        "serves that profile at its original paths). Default: the current API",
+    )
     parser.add_argument("--no-stateful", action="store_true", help="skip the links/stream phase")
     parser.add_argument(
         "--fail-on-not-implemented",

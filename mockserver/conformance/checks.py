@@ -36,6 +36,7 @@ from mockserver.conformance.contract import Contract, OperationContract
 from mockserver.conformance.target import SentRequest
 
 _UNPARSED: Any = object()
+_RETCODE_KEYS = {"retcode": "code", "retmsg": "message"}
 
 
 @dataclass(frozen=True)
@@ -82,11 +83,15 @@ class Exchange:
         except (ValueError, UnicodeDecodeError):
             return _UNPARSED
 
-    @property
+    @cached_property
     def envelope(self) -> dict[str, Any] | None:
-        """The JSON body when it is an object."""
+        """The JSON body when it is an object; the 2024 profiles' `retcode`/`retmsg` read as `code`/`message`."""
         data = self.json
-        return data if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            return None
+        if "retcode" in data and "code" not in data:
+            return {str(_RETCODE_KEYS.get(key, key)): value for key, value in data.items()}
+        return data
 
     @property
     def code(self) -> int | None:

@@ -12,12 +12,17 @@ from mockserver.conformance.arguments import DEFAULT_DEVIATIONS
 from mockserver.conformance.reports import write_reports
 from mockserver.conformance.runner import Credentials, Runner, RunOptions
 from mockserver.conformance.target import Target
+from mockserver.paths import openapi_dir
+from mockserver.profiles.registry import SWITCHES, UnknownProfile, profile_named
 from mockserver.settings import DEFAULT_API_KEY, Settings
 
 
-def emulator_app() -> Starlette:
-    """A private emulator for runs without --base-url."""
-    return create_app(Settings.for_tests())
+def emulator_app(profile: str | None = None) -> Starlette:
+    """A private emulator for runs without --base-url (serving `profile` at its original paths when given)."""
+    if profile is None:
+        return create_app(Settings.for_tests())
+    switch = SWITCHES[profile_named(profile).namespace]
+    return create_app(Settings.for_tests(**{switch: profile}))
 
 
 def emulator_credentials(app: Starlette, api_key: str = DEFAULT_API_KEY) -> Credentials:
@@ -28,6 +33,12 @@ def emulator_credentials(app: Starlette, api_key: str = DEFAULT_API_KEY) -> Cred
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the conformance suite, print progress and a summary, write the reports."""
+    profile = getattr(args, "profile", None)
+    try:
+        spec = None if profile is None else openapi_dir() / profile_named(profile).spec_file
+    except UnknownProfile as exc:
+        print(f"error: --profile: {exc}", file=sys.stderr)
+        return 2
     if args.base_url:
         if not args.api_key:
             print("error: --api-key (or RAGFLOW_API_KEY) is required with --base-url", file=sys.stderr)
@@ -35,7 +46,7 @@ def run_command(args: argparse.Namespace) -> int:
         target = Target.for_url(args.base_url)
         credentials = Credentials(args.api_key, args.beta_token, args.login_token)
     else:
-        app = emulator_app()
+        app = emulator_app(profile)
         target = Target.for_app(app)
         credentials = emulator_credentials(app)
         credentials.login_token = args.login_token
@@ -49,8 +60,9 @@ def run_command(args: argparse.Namespace) -> int:
         fail_on_not_implemented=args.fail_on_not_implemented,
         deviations=deviations,
     )
-    if args.spec is not None:
-        options.spec = args.spec
+    chosen = args.spec or spec
+    if chosen is not None:
+        options.spec = chosen
     print(f"ragflow-mock conformance → {target.base_url if target.live else 'in-process emulator'}")
     print(f"  spec {options.spec}, {options.max_examples} cases per operation and mode, read-only: {args.read_only}")
     sys.stdout.flush()

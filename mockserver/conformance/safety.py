@@ -71,18 +71,22 @@ class RunGuard:
                     if key in body or key == "ids":
                         ids = body.get(key)
                         if not self._all_owned(ids):
-                            body[key] = [i for i in ids if i in self.owned] if isinstance(ids, list) else []
+                            body[key] = [i for i in ids if self._is_owned(i)] if isinstance(ids, list) else []
                             body[key] = body[key] or [self.missing_id]
                             notes.append(f"{key} restricted to owned ids")
         if notes:
             case.media_type = case.media_type or "application/json"
         return notes
 
+    def _is_owned(self, value: Any) -> bool:
+        """A generated id this run may name: a string it created (generated lists and objects never are)."""
+        return isinstance(value, str) and value in self.owned
+
     def _all_owned(self, ids: Any) -> bool:
         return (
             isinstance(ids, list)
             and bool(ids)
-            and all(isinstance(i, str) and (i in self.owned or i.startswith(self.prefix)) for i in ids)
+            and all(self._is_owned(i) or (isinstance(i, str) and i.startswith(self.prefix)) for i in ids)
         )
 
     def may_use(self, source: OperationContract, source_path: dict[str, str]) -> bool:
@@ -90,14 +94,14 @@ class RunGuard:
         if not self.live:
             return True
         if source.method == "POST" and not source.read_only:
-            return all(v in self.owned for v in source_path.values())
-        return bool(source_path) and all(v in self.owned for v in source_path.values())
+            return all(self._is_owned(v) for v in source_path.values())
+        return bool(source_path) and all(self._is_owned(v) for v in source_path.values())
 
     def record(self, op: OperationContract, envelope: Any, path: dict[str, str]) -> None:
         """Remember ids a successful write created."""
         if not isinstance(envelope, dict) or envelope.get("code") != 0 or op.method != "POST" or op.read_only:
             return
-        if path and not all(v in self.owned for v in path.values()):
+        if path and not all(self._is_owned(v) for v in path.values()):
             return
         data = envelope.get("data")
         items = data if isinstance(data, list) else [data]

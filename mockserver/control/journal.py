@@ -8,7 +8,15 @@ from starlette.responses import Response
 
 from mockserver.http.context import RequestContext
 from mockserver.http.types import Next
-from mockserver.state.journal import summarise_body
+from mockserver.state.journal import BODY_SUMMARY_LIMIT, summarise_body
+
+
+def _summary(ctx: RequestContext) -> object:
+    body = ctx.read_body
+    if body is None:
+        return None
+    head = body.head(BODY_SUMMARY_LIMIT)
+    return summarise_body(head, ctx.request.headers.get("content-type"), size=body.size, decoded=ctx.decoded_json)
 
 
 async def journal_interceptor(ctx: RequestContext, call_next: Next) -> Response:
@@ -28,7 +36,7 @@ async def journal_interceptor(ctx: RequestContext, call_next: Next) -> Response:
         status=response.status_code,
         code=code if isinstance(code, int) else None,
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
-        body=summarise_body(ctx.raw_body, ctx.request.headers.get("content-type")),
+        body=_summary(ctx),
         at=at,
     )
     return response

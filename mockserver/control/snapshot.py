@@ -19,6 +19,7 @@ from typing import Any
 from mockserver.core.clock import Clock, VirtualClock
 from mockserver.core.ids import IdFactory
 from mockserver.core.indexes import DueQueue, Table
+from mockserver.core.jsonbytes import json_utf8
 from mockserver.settings import Settings
 from mockserver.state.backend import ApiToken, Backends, TenantBackend
 from mockserver.state.emulator import EmulatorState
@@ -340,13 +341,19 @@ def restore_snapshot(state: EmulatorState, snapshot: Any) -> None:
 
 
 def write_state_file(path: str | Path, snapshot: dict[str, Any]) -> None:
-    """Write JSON atomically: temp file in the same directory, fsync, rename, fsync the directory."""
+    """Write a snapshot as JSON atomically (see `write_state_bytes`)."""
+    write_state_bytes(path, json_utf8(json.dumps(snapshot, ensure_ascii=False)))
+
+
+def write_state_bytes(path: str | Path, data: bytes) -> None:
+    """Replace a file atomically: temp file in the same directory, fsync, rename, fsync the directory. A crash at
+    any instant leaves the old file or the new one (and at worst a `.<name>.*.tmp` file, removed at next start)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(snapshot, fh, ensure_ascii=False)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

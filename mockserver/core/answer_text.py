@@ -49,7 +49,7 @@ def canned_reference(chunks: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _hex(text: str) -> str:
-    return hashlib.md5(text.encode("utf-8")).hexdigest()
+    return hashlib.md5(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _aggregate(chunks: list[dict[str, Any]]) -> list[dict[str, Any]]:

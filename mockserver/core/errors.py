@@ -18,6 +18,7 @@ PythonError                 100   ``{"code":100,"data":null,"message":"<Python r
                                   subclasses in `core.python_failures`, `families.agents.canvas`)
 WerkzeugError               100   ``{"code":100,"data":null,"message":"<NotFound '404: Not Found'>"}`` and kin
 MySQLError                  100   ``{"code":100,"data":"<text>","message":"<number>"}``
+ArgumentsError              100   ``{"code":100,"data":<arg 2>,"message":"<repr of arg 1>"}`` (multi-argument exception)
 HttpStatusError             n     ``{"code":n,"message":m}`` with HTTP status n (Dify retrieval)
 ControlPlaneError           400   ``{"code":n,"message":m}`` with HTTP status n (`/_emulator/*`)
 HtmlServerError             500   Werkzeug's HTML 500 page, HTTP 500 (a stream failed before its first event)
@@ -207,6 +208,17 @@ class MySQLError(RagflowError):
 
     def __init__(self, number: int, text: str) -> None:
         super().__init__(str(number), data=text)
+
+
+class ArgumentsError(RagflowError):
+    """An uncaught exception built with two or more arguments: message = repr of the first, data = the second
+    (e.g. a UnicodeEncodeError: `'utf-8'` and the text that failed to encode)."""
+
+    code = RetCode.EXCEPTION_ERROR.value
+    three_keys = True
+
+    def __init__(self, first: Any, second: Any) -> None:
+        super().__init__(repr(first), data=second)
 
 
 class HttpStatusError(RagflowError):

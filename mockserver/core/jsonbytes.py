@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 
@@ -50,3 +51,20 @@ def encode_payload(payload: Any) -> bytes:
     if isinstance(payload, dict) and _spliced(payload, 2):
         return _splice(payload)
     return encode(payload)
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_utf8(text: str) -> bytes:
+    """UTF-8 bytes of JSON text written with `ensure_ascii=False`; a lone surrogate (client text such as
+    `"\\ud800"` decodes to one, and it can only sit inside a string literal) is written as its `\\uXXXX` escape,
+    so the bytes stay valid UTF-8 and decode to the same value."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(_escape_surrogate, text).encode("utf-8")

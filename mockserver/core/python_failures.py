@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from mockserver.core.errors import HtmlServerError, PythonError, RagflowError
+from mockserver.core.errors import ArgumentsError, HtmlServerError, PythonError, RagflowError
 
 _HOST_WORDING: tuple[tuple[str, str], ...] = (
     ("string indices must be integers, not 'str'", "string indices must be integers"),
@@ -220,8 +220,17 @@ def py_float(value: Any) -> float:
     """Python's `float(value)` on a JSON value, failing with the server's repr."""
     try:
         return float(value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise from_exception(exc) from None
+
+
+def utf8(text: str) -> bytes:
+    """`text.encode("utf-8")` where the server encodes client text: a lone surrogate (JSON `"\\ud800"`) fails as
+    the server's UnicodeEncodeError does — message `'utf-8'` (its first argument), data the text."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ArgumentsError(exc.encoding, exc.object) from None
 
 
 def joined(items: list[Any], separator: str) -> str:

@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from mockserver.core.jsonbytes import json_utf8
+
 
 def stream_json(payload: Any) -> str:
     """Serialise one stream event like `json.dumps(..., ensure_ascii=False)`: insertion order, `", "`/`": "`."""
@@ -25,12 +27,12 @@ DONE_SPACED = b"data: [DONE]\n\n"
 
 def frame(payload: Any) -> bytes:
     """One event: `data:` + the payload as `json.dumps(..., ensure_ascii=False)` + a blank line."""
-    return PREFIX + stream_json(payload).encode("utf-8") + SEPARATOR
+    return PREFIX + json_utf8(stream_json(payload)) + SEPARATOR
 
 
 def frame_spaced(payload: Any) -> bytes:
     """One event with the agent endpoint's `data: ` prefix."""
-    return PREFIX_SPACED + stream_json(payload).encode("utf-8") + SEPARATOR
+    return PREFIX_SPACED + json_utf8(stream_json(payload)) + SEPARATOR
 
 
 def parse(raw: bytes) -> list[bytes]:

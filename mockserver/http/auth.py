@@ -88,6 +88,24 @@ def login_token(backends: Backends, header: str | None) -> Identity:
     return Identity(tenant, None)
 
 
+def dataset_api_key(backends: Backends, header: str | None) -> Identity:
+    """2024-06 `/api/v1/dataset`: the API key alone (the SDK of v0.10.0) or after a scheme word; every failure is
+    the login 401 body the real `login_required` sent."""
+    parts = (header or "").split()
+    found = _identity(backends, backends.token(parts[-1])) if len(parts) in (1, 2) else None
+    if found is None:
+        raise LoginRequired()
+    return found
+
+
+def draft_api_key(backends: Backends, header: str | None) -> Identity:
+    """2024-10 draft `token_required`: Python crashes for bad headers, 109 `Token is not valid!` for unknown keys."""
+    found = _identity(backends, backends.token(_split_or_crash(header)))
+    if found is None:
+        raise AuthError("Token is not valid!")
+    return found
+
+
 Authenticator = Callable[[Backends, str | None], Identity]
 
 SCHEMES: dict[str, Authenticator] = {
@@ -96,5 +114,7 @@ SCHEMES: dict[str, Authenticator] = {
     "BetaToken": beta_token,
     "LegacyApiKey": legacy_api_key,
     "LoginToken": login_token,
+    "DatasetApiKey": dataset_api_key,
+    "DraftApiKey": draft_api_key,
 }
 """OpenAPI security scheme name → authenticator."""

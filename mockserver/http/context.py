@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
 
-from mockserver.core.errors import ArgumentError, entity_too_large
+from mockserver.core.errors import ArgumentError
 from mockserver.core.python_failures import type_name
 from mockserver.http.auth import SCHEMES, Identity
+from mockserver.http.bodies import RequestBody, decode_json, is_form, loads, off_loop, parse_form, read_body
+from mockserver.http.envelope import PayloadStyle
 from mockserver.http.spec import Operation
 from mockserver.state.backend import ApiToken, Backends, TenantBackend
 from mockserver.state.emulator import EmulatorState
+from mockserver.state.journal import NOT_DECODED
 
 _UNSET: Any = object()
 
@@ -27,8 +29,12 @@ class RequestContext:
     operation: Operation
     state: EmulatorState
     identity: Identity | None = None
+    error_style: PayloadStyle | None = None
+    """The envelope of the profile serving this path (None: the current one); `routing.invoke` renders with it."""
+    _read: RequestBody | None = field(default=None, repr=False)
     _body: bytes | None = field(default=None, repr=False)
     _forced: Any = field(default=_UNSET, repr=False)
+    _form: FormData | None = field(default=None, repr=False)
 
     # -- shortcuts -----------------------------------------------------------------------------
     @property
@@ -63,9 +69,9 @@ class RequestContext:
         return self.operation.document == "admin.yaml"
 
     @property
-    def raw_body(self) -> bytes | None:
+    def read_body(self) -> RequestBody | None:
         """The body if a handler read it, else None (the journal does not read bodies itself)."""
-        return self._body
+        return self._read
 
     def caller_tenant_id(self) -> str | None:
         """The tenant a call belongs to, even before authentication ran (from the bearer/beta key), if known."""
@@ -89,34 +95,33 @@ class RequestContext:
         self.identity.tenant.settle()
         return self.identity
 
-    # -- bodies ----------------------------------------------------------------------------------
+    # -- bodies (one path: mockserver.http.bodies) -----------------------------------------------
+    async def read(self) -> RequestBody:
+        """The body as read once, refused with the server's 413 repr as soon as it is over the limit."""
+        if self._read is None:
+            self._read = await read_body(
+                self.request.stream(),
+                self.request.headers.get("content-length"),
+                self.state.settings.max_content_length,
+            )
+        return self._read
+
     async def body(self) -> bytes:
-        """Raw body, refused with the server's 413 repr when over the configured limit."""
+        """Raw body bytes (see `read`)."""
         if self._body is None:
-            limit = self.state.settings.max_content_length
-            declared = self.request.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise entity_too_large()
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in self.request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise entity_too_large()
-                chunks.append(chunk)
-            self._body = b"".join(chunks)
-            # Starlette replays a cached body for later `form()`/`json()` calls.
-            self.request._body = self._body
+            self._body = (await self.read()).data()
         return self._body
+
+    @property
+    def decoded_json(self) -> Any:
+        """The forced-JSON value if a handler decoded it (None when invalid), else `NOT_DECODED`."""
+        return NOT_DECODED if self._forced is _UNSET else self._forced
 
     async def json_forced(self) -> Any:
         """Flask's `get_json(force=True, silent=True)`: any content type, None when empty or invalid."""
         if self._forced is _UNSET:
-            raw = await self.body()
-            try:
-                self._forced = json.loads(raw) if raw.strip() else None
-            except (ValueError, UnicodeDecodeError):
-                self._forced = None
+            body = await self.read()
+            self._forced = await off_loop(body, decode_json, await self.body())
         return self._forced
 
     async def json_strict(self) -> dict[str, Any]:
@@ -127,9 +132,10 @@ class RequestContext:
             raise ArgumentError(f"Unsupported content type: Expected application/json, got {content_type}")
         raw = await self.body()
         try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            data = await off_loop(await self.read(), loads, raw)
+        except ValueError:
             raise ArgumentError("Malformed JSON syntax: Missing commas/brackets or invalid encoding") from None
+        self._forced = data
         if not data:
             return {}
         if not isinstance(data, dict):
@@ -137,12 +143,12 @@ class RequestContext:
         return data
 
     async def form(self) -> FormData:
-        """Multipart/urlencoded form (empty when the body is neither); the body limit applies."""
-        await self.body()
-        content_type = self.request.headers.get("content-type", "")
-        if not content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
-            return FormData()
-        try:
-            return await self.request.form(max_files=100_000, max_fields=100_000)
-        except Exception:  # malformed multipart: the server sees no parts at all
-            return FormData()
+        """`request.form` + `request.files` as Werkzeug parses them (empty when the body is no form), parsed once."""
+        if self._form is None:
+            content_type = self.request.headers.get("content-type")
+            if not is_form(content_type):
+                self._form = FormData()
+            else:
+                body = await self.read()
+                self._form = await off_loop(body, parse_form, body, content_type)
+        return self._form

@@ -1,9 +1,12 @@
-"""`/docs` (Swagger UI served from a local package, no CDN) and `/openapi.yaml` (the merged contract)."""
+"""`/docs` (Swagger UI) and `/redoc` (ReDoc) from vendored assets, no CDN; `/openapi.yaml` (the merged contract)."""
 
 from __future__ import annotations
 
 import copy
 import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -12,10 +15,27 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from mockserver.http.spec import HTTP_METHODS, SPEC_FILES, load_document
+from mockserver.http.spec import SPEC_FILES, load_document
 from mockserver.paths import openapi_dir
 
 ASSETS_PATH = "/docs/assets"
+REDOC_ASSETS_PATH = "/redoc/assets"
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+"""Vendored Swagger UI and ReDoc files with their licenses (provenance in `assets/README.md`)."""
+
+
+@dataclass(frozen=True)
+class ProfileDocument:
+    """A historical profile's document as `/docs/<name>` offers it."""
+
+    name: str
+    spec_file: str
+    summary: str
+    prefix: str
+    """`/_p/<name>`, where it is always served."""
+    in_place: bool = False
+    """Also served at its original paths (selected by the settings)."""
+
 
 SWAGGER_PAGE = """<!doctype html>
 <html lang="en">
@@ -26,6 +46,7 @@ SWAGGER_PAGE = """<!doctype html>
   <link rel="icon" type="image/png" href="{assets}/favicon-32x32.png">
 </head>
 <body>
+  {nav}
   <div id="swagger-ui"></div>
   <script src="{assets}/swagger-ui-bundle.js"></script>
   <script>
@@ -39,6 +60,21 @@ SWAGGER_PAGE = """<!doctype html>
       validatorUrl: null
     }});
   </script>
+</body>
+</html>
+"""
+
+
+REDOC_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>ragflow-mockserver — API reference</title>
+  <link rel="icon" type="image/png" href="{icons}/favicon-32x32.png">
+</head>
+<body>
+  <redoc spec-url="{spec}"></redoc>
+  <script src="{assets}/redoc.standalone.js"></script>
 </body>
 </html>
 """
@@ -62,13 +98,14 @@ def merged_spec(server_url: str | None = None) -> dict[str, Any]:
             merged["components"].setdefault(section, {}).update(copy.deepcopy(values))
         known = {t.get("name") for t in merged.get("tags", [])}
         merged.setdefault("tags", []).extend(t for t in doc.get("tags", []) if t.get("name") not in known)
-    if server_url:
-        merged["servers"] = [{"url": server_url, "description": "this emulator"}]
+    if server_url is not None:
+        merged["servers"] = [{"url": server_url or "/", "description": "this emulator"}]
     return merged
 
 
 def _server_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """Relative to wherever the document was fetched from: the request's `Host` is never copied into it."""
+    return str(request.scope.get("root_path") or "")
 
 
 async def openapi_yaml(request: Request) -> Response:
@@ -77,49 +114,62 @@ async def openapi_yaml(request: Request) -> Response:
     return Response(text, media_type="application/yaml; charset=utf-8")
 
 
-def _swagger_assets() -> str | None:
-    try:
-        import swagger_ui_bundle  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:
-        return None
-    return str(swagger_ui_bundle.swagger_ui_path)
-
-
-def fallback_page(spec: dict[str, Any]) -> str:
-    """A self-contained operations table, used when the Swagger UI package is not installed."""
-    rows = []
-    for url, item in (spec.get("paths") or {}).items():
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                rows.append(
-                    f"<tr><td><b>{method.upper()}</b></td><td><code>{html.escape(url)}</code></td>"
-                    f"<td>{html.escape(str(op.get('operationId', '')))}</td>"
-                    f"<td>{html.escape(str(op.get('summary', '')))}</td></tr>"
-                )
-    title = html.escape(str((spec.get("info") or {}).get("title", "API")))
-    return (
-        f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
-        f"<h1>{title}</h1><p><a href='/openapi.yaml'>openapi.yaml</a></p>"
-        f"<table border=1 cellpadding=4><tr><th>method</th><th>path</th><th>operationId</th><th>summary</th></tr>"
-        f"{''.join(rows)}</table></html>"
+def _nav(documents: Sequence[ProfileDocument]) -> str:
+    if not documents:
+        return ""
+    links = " · ".join(
+        f'<a href="/docs/{html.escape(d.name)}" title="{html.escape(d.summary)}">{html.escape(d.name)}</a>'
+        for d in documents
     )
+    return f'<p style="font-family:sans-serif">API profiles: <a href="/docs">current</a> · {links}</p>'
 
 
-async def docs_page(request: Request) -> Response:
-    """GET /docs: Swagger UI over `/openapi.yaml`, assets served locally."""
-    if _swagger_assets() is None:
-        return HTMLResponse(fallback_page(merged_spec(_server_url(request))))
-    return HTMLResponse(SWAGGER_PAGE.format(assets=ASSETS_PATH, spec="/openapi.yaml"))
+def profile_spec(document: ProfileDocument, server_url: str) -> dict[str, Any]:
+    """A profile's document with `servers` pointing at this emulator (its prefix; its original place if selected)."""
+    spec = copy.deepcopy(load_document(openapi_dir() / document.spec_file))
+    servers = [{"url": server_url + document.prefix, "description": f"this emulator, under {document.prefix}"}]
+    if document.in_place:
+        servers.insert(0, {"url": server_url or "/", "description": "this emulator (profile selected)"})
+    spec["servers"] = servers
+    return spec
 
 
-def docs_routes() -> list[BaseRoute]:
-    """Routes of the developer pages (outside the emulated API and its registry)."""
-    routes: list[BaseRoute] = [
+async def redoc_page(request: Request) -> Response:
+    """GET /redoc: ReDoc over `/openapi.yaml`, assets served locally."""
+    return HTMLResponse(REDOC_PAGE.format(assets=REDOC_ASSETS_PATH, icons=ASSETS_PATH, spec="/openapi.yaml"))
+
+
+def docs_routes(documents: Sequence[ProfileDocument] = ()) -> list[BaseRoute]:
+    """Routes of the developer pages (outside the emulated API and its registry): current and per profile."""
+    by_name = {d.name: d for d in documents}
+    nav = _nav(documents)
+
+    async def docs_page(request: Request) -> Response:
+        """GET /docs: Swagger UI over `/openapi.yaml`, assets served locally."""
+        return HTMLResponse(SWAGGER_PAGE.format(assets=ASSETS_PATH, spec="/openapi.yaml", nav=nav))
+
+    async def profile_yaml(request: Request) -> Response:
+        """GET /openapi/<profile>.yaml: one profile's document."""
+        found = by_name.get(request.path_params["name"])
+        if found is None:
+            return Response("unknown profile\n", status_code=404, media_type="text/plain")
+        text = yaml.safe_dump(profile_spec(found, _server_url(request)), sort_keys=False, allow_unicode=True)
+        return Response(text, media_type="application/yaml; charset=utf-8")
+
+    async def profile_page(request: Request) -> Response:
+        """GET /docs/<profile>: Swagger UI over that profile's document."""
+        found = by_name.get(request.path_params["name"])
+        if found is None:
+            return Response("unknown profile\n", status_code=404, media_type="text/plain")
+        spec_url = f"/openapi/{html.escape(found.name)}.yaml"
+        return HTMLResponse(SWAGGER_PAGE.format(assets=ASSETS_PATH, spec=spec_url, nav=nav))
+
+    return [
         Route("/docs", docs_page, methods=["GET"]),
+        Route("/redoc", redoc_page, methods=["GET"]),
         Route("/openapi.yaml", openapi_yaml, methods=["GET"]),
+        Route("/docs/{name}", profile_page, methods=["GET"]),
+        Route("/openapi/{name}.yaml", profile_yaml, methods=["GET"]),
+        Mount(ASSETS_PATH, app=StaticFiles(directory=ASSETS_DIR / "swagger-ui"), name="docs-assets"),
+        Mount(REDOC_ASSETS_PATH, app=StaticFiles(directory=ASSETS_DIR / "redoc"), name="redoc-assets"),
     ]
-    assets = _swagger_assets()
-    if assets is not None:
-        routes.append(Mount(ASSETS_PATH, app=StaticFiles(directory=assets), name="docs-assets"))
-    return routes

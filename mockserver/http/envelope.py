@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.background import BackgroundTask
@@ -60,3 +61,27 @@ def json_result_payload(code: int = 0, message: str = "success", data: Any = Non
 def json_result(code: int = 0, message: str = "success", data: Any = None) -> EnvelopeResponse:
     """Web/legacy response with all three keys."""
     return EnvelopeResponse(json_result_payload(code, message, data))
+
+
+# -- the 2024 envelopes of the historical profiles (`retcode`/`retmsg`) ----------------------------------
+PayloadStyle = Callable[[Any, dict[str, Any]], dict[str, Any]]
+"""How a profile shows an error body: `(error or None for an unexpected exception, current payload) → payload`."""
+
+RETCODE_KEYS = {"code": "retcode", "message": "retmsg"}
+
+
+def retcode_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """A `code`/`message` body in the 2024 keys: `{"data"?, "retcode", "retmsg"}` (R3 / R2 of the references)."""
+    return {RETCODE_KEYS.get(key, key): value for key, value in payload.items()}
+
+
+def retcode_result(data: Any = None, message: str = "success", code: int = 0) -> EnvelopeResponse:
+    """R3: `{"data":d,"retcode":c,"retmsg":m}`, all three keys always (the 2024 `get_json_result`)."""
+    return EnvelopeResponse({"data": data, "retcode": code, "retmsg": message})
+
+
+def message_result(data: Any = None, message: Any = "success") -> EnvelopeResponse:
+    """2024-06 `construct_json_result` success: `{"code":0,"data":d,"message":m}`, without `data` when None."""
+    if data is None:
+        return EnvelopeResponse({"code": RetCode.SUCCESS.value, "message": message})
+    return EnvelopeResponse({"code": RetCode.SUCCESS.value, "data": data, "message": message})

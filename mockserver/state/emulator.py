@@ -11,9 +11,9 @@ from mockserver.state.backend import Backends, TenantBackend
 from mockserver.state.faults import FaultRegistry
 from mockserver.state.journal import Journal
 from mockserver.state.scripted_answers import AnswerRule, ScriptedAnswers
+from mockserver.state.unexpected import KEPT, UnexpectedErrors
 
-UNEXPECTED_KEPT = 100
-"""How many unexpected exceptions are kept (the pytest plugin re-raises them in the test that caused them)."""
+UNEXPECTED_KEPT = KEPT
 
 
 class EmulatorState:
@@ -34,10 +34,8 @@ class EmulatorState:
         """Every operationId the app serves (fault rules name them)."""
         self.fixture_answers: tuple[AnswerRule, ...] = tuple(fixture_answers)
         """The scripted answers `Settings.answers` loaded at start (restored by every full reset)."""
-        self.unexpected: deque[BaseException] = deque(maxlen=UNEXPECTED_KEPT)
-        """Exceptions no handler meant to raise, newest last (the last `UNEXPECTED_KEPT`)."""
-        self.unexpected_count = 0
-        """How many unexpected exceptions happened since start (kept or not)."""
+        self.unexpected_errors = UnexpectedErrors()
+        """Exceptions no handler meant to raise: the newest `UNEXPECTED_KEPT`, frames dropped, and their count."""
         self.backends: Backends
         self.journal: Journal
         self.faults: FaultRegistry
@@ -49,15 +47,23 @@ class EmulatorState:
         """The app's clock (real or virtual)."""
         return self.backends.clock
 
-    def record_unexpected(self, exc: BaseException) -> None:
-        """Remember an exception no handler meant to raise."""
-        self.unexpected.append(exc)
-        self.unexpected_count += 1
+    @property
+    def unexpected(self) -> deque[BaseException]:
+        """The kept unexpected exceptions, newest last."""
+        return self.unexpected_errors.kept
+
+    @property
+    def unexpected_count(self) -> int:
+        """How many unexpected exceptions happened since start (kept or not)."""
+        return self.unexpected_errors.count
+
+    def record_unexpected(self, exc: BaseException, where: str = "?") -> None:
+        """Remember (bounded, frames dropped) and log an exception no handler meant to raise."""
+        self.unexpected_errors.record(exc, where)
 
     def unexpected_since(self, count: int) -> list[BaseException]:
         """The kept unexpected exceptions that happened after `unexpected_count` was `count`."""
-        new = self.unexpected_count - count
-        return list(self.unexpected)[-new:] if new > 0 else []
+        return self.unexpected_errors.since(count)
 
     def reset(self) -> None:
         """Forget everything: a fresh state root (clock and ids included), journal, fault rules and answers."""

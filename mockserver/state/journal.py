@@ -37,21 +37,42 @@ class JournalEntry:
         return asdict(self)
 
 
-def summarise_body(raw: bytes | None, content_type: str | None) -> Any:
-    """Parsed JSON for JSON bodies, `<multipart N bytes>`/`<N bytes>` for others, None for none."""
-    if raw is None or raw == b"":
+NOT_DECODED: Any = object()
+"""`summarise_body(decoded=…)` when no handler decoded the body as JSON."""
+
+
+def summarise_body(
+    head: bytes | None, content_type: str | None, *, size: int | None = None, decoded: Any = NOT_DECODED
+) -> Any:
+    """Parsed JSON for JSON bodies, `<multipart N bytes>`/`<N bytes>` for others, None for none.
+
+    `head` is the body (or its first `BODY_SUMMARY_LIMIT` bytes when `size` says it is longer); `decoded` is the
+    JSON value the handler already decoded (None: not JSON). Only a short body nobody decoded is decoded here,
+    and a failure to decode it just makes the summary text.
+    """
+    size = len(head or b"") if size is None else size
+    if head is None or size == 0:
         return None
     mime = (content_type or "").split(";", 1)[0].strip().lower()
     if mime.startswith("multipart/"):
-        return f"<{mime} {len(raw)} bytes>"
+        return f"<{mime} {size} bytes>"
+    if decoded is NOT_DECODED:
+        if size > BODY_SUMMARY_LIMIT and mime.endswith("json"):
+            return f"<JSON {size} bytes>"
+        decoded = _short_json(head) if size <= BODY_SUMMARY_LIMIT else None
+    if decoded is None:
+        text = head[:BODY_SUMMARY_LIMIT].decode("utf-8", "replace")
+        return text if size <= BODY_SUMMARY_LIMIT else f"{text}… <{size} bytes>"
+    if size > BODY_SUMMARY_LIMIT:
+        return f"<JSON {size} bytes>"
+    return decoded
+
+
+def _short_json(raw: bytes) -> Any:
     try:
-        parsed = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        text = raw[:BODY_SUMMARY_LIMIT].decode("utf-8", "replace")
-        return text if len(raw) <= BODY_SUMMARY_LIMIT else f"{text}… <{len(raw)} bytes>"
-    if len(raw) > BODY_SUMMARY_LIMIT:
-        return f"<JSON {len(raw)} bytes>"
-    return parsed
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
 
 
 class JournalAssertionError(AssertionError):

@@ -66,3 +66,16 @@ def test_cleanup_deletes_recorded_and_prefixed_resources() -> None:
     assert ("deleteDatasets", {}, {"ids": ["d1", "d2"]}) in calls
     assert ("deleteAgent", {"agent_id": "a1"}, None) in calls
     assert not [c for c in calls if c[0] == "deleteChats"]
+
+
+def test_unhashable_generated_ids_are_dropped_not_a_crash() -> None:
+    """issue 16 item 13: a generated `ids` list holding lists or objects (unhashable) is restricted like any other."""
+    guard = RunGuard(live=True)
+    guard.owned.add("mine")
+    for key, op in (("ids", "deleteDatasets"), ("document_ids", "deleteDatasets")):
+        case = FakeCase({key: [["nested"], {"a": 1}, "mine", 3]})
+        guard.sanitize(OPS[op], case)
+        assert case.body[key] in (["mine"], [guard.prefix + "missing"])
+    assert guard.may_use(OPS["createDataset"], {"dataset_id": ["x"]}) is False  # type: ignore[dict-item]
+    guard.record(OPS["createDataset"], {"code": 0, "data": {"id": "d"}}, {"dataset_id": ["x"]})  # type: ignore[dict-item]
+    assert "d" not in guard.owned

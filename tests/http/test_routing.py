@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from starlette.responses import Response
 from starlette.testclient import TestClient
@@ -61,8 +63,7 @@ def test_unexpected_exception_is_rendered_as_the_global_handler_does() -> None:
         raise KeyError("dataset_ids")
 
     endpoint = route.app  # type: ignore[attr-defined]
-    op, _ = endpoint.bound["GET"]
-    endpoint.bound["GET"] = (op, boom)
+    endpoint.bound["GET"] = replace(endpoint.bound["GET"], handler=boom)
     with TestClient(app, headers={"Authorization": "Bearer ragflow-mock-key"}) as c:
         response = c.get("/api/v1/datasets")
     assert response.status_code == 200

@@ -8,6 +8,7 @@ import email.policy
 import hashlib
 import io
 import json
+import logging
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -41,6 +42,7 @@ TEXT_EXTENSIONS = frozenset(
 """Read as plain text (source code included)."""
 LEGACY_BINARY = frozenset(["doc", "ppt", "xls", "wps", "pages", "numbers", "key", "hlp"])
 """Binary office formats no light pure-Python library reads: placeholder chunks."""
+LOG = logging.getLogger("mockserver.parsing")
 NOT_PAGED = 100_000_000
 """The page count the server's tasks use for formats without pages."""
 
@@ -85,6 +87,7 @@ def decode_text(data: bytes) -> str:
 def placeholder(name: str, data: bytes, reason: str) -> Extracted:
     """A clearly labelled, deterministic stand-in when the content cannot be read."""
     digest = hashlib.sha1(data).hexdigest()[:12]
+    LOG.warning("%s parses to one placeholder chunk: %s", name, reason)
     text = (
         f"[ragflow-mockserver placeholder] {name} ({len(data)} bytes, sha1 {digest}): {reason}. "
         "The emulator does not extract text from this file."

@@ -13,7 +13,7 @@ import xxhash
 from mockserver.core.chunking import Piece
 from mockserver.core.chunking.splitter import qa_content
 from mockserver.core.errors import DataError, NotFoundError
-from mockserver.core.python_failures import unbound_local
+from mockserver.core.python_failures import unbound_local, utf8
 from mockserver.core.search import count_tokens, highlight, remove_redundant_spaces
 from mockserver.core.tenancy import TenantContext
 from mockserver.core.validation import check_duplicate_ids, partial_result
@@ -28,7 +28,7 @@ _LAST = float("inf")
 
 def chunk_id(content: str, document_id: str) -> str:
     """Chunk id: xxHash64 hex of the UTF-8 bytes of content + document id (same content, same id)."""
-    return xxhash.xxh64((content + document_id).encode("utf-8")).hexdigest()
+    return xxhash.xxh64(utf8(content + document_id)).hexdigest()
 
 
 @dataclass

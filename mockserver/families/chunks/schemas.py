@@ -12,12 +12,15 @@ UPDATE_KEYS = ("content", "important_keywords", "questions", "available")
 
 
 def clean_questions(questions: list[Any]) -> list[str]:
-    """`str(q).strip()` of each item, blanks dropped (the server's question cleaning)."""
-    return [str(q).strip() for q in questions if str(q).strip()]
+    """The server's question cleaning (`str(q).strip()`, blanks dropped), then its `"\n".join` of the list
+    as sent for the question tokens: a non-string item fails there."""
+    cleaned = [str(q).strip() for q in questions if str(q).strip()]
+    joined(questions, "\n")
+    return cleaned
 
 
 def _keywords(value: list[Any]) -> list[str]:
-    """Keywords the server joins with spaces: a non-string item fails there."""
+    """Keywords the server joins with spaces for the keyword tokens: a non-string item fails there."""
     joined(value, " ")
     return list(value)
 

@@ -60,6 +60,11 @@ def default_parser_config(chunk_method: str) -> dict[str, Any]:
     return {}
 
 
+ABSENT: Any = None
+"""Default of a field the server declares non-Optional with a None default: absent reads None (pydantic does
+not validate defaults) while an explicit null fails the type (`name`, `parser_config`)."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -140,7 +145,7 @@ class _RequiredName(_Strict):
 
 
 class _OptionalName(_Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)] | None = None
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)] = ABSENT
 
 
 class _DatasetFields(_Strict):
@@ -150,7 +155,7 @@ class _DatasetFields(_Strict):
     permission: Literal["me", "team"] = "me"
     chunk_method: ChunkMethod = "naive"
     pagerank: int = Field(default=0, ge=0, le=100)
-    parser_config: ParserConfig | None = None
+    parser_config: ParserConfig = ABSENT
 
     _avatar = field_validator("avatar")(_check_avatar)
     _embedding = field_validator("embedding_model")(_check_embedding)

@@ -9,6 +9,7 @@ from mockserver.core.errors import ArgumentError, range_not_satisfiable
 from mockserver.core.indexes import cached_json
 from mockserver.core.jsonbytes import JSONRows
 from mockserver.core.pagination import page_numbers
+from mockserver.core.python_failures import utf8
 from mockserver.families.documents import files
 from mockserver.families.documents.models import Document, upload_target
 from mockserver.families.documents.schemas import DocumentUpdate, document_ids, ids_to_delete
@@ -26,7 +27,7 @@ async def upload_documents(ctx: RequestContext) -> Response:
     for part in parts:
         if not part.filename:
             raise ArgumentError("No file selected!")
-        if len(part.filename.encode("utf-8")) >= 128:
+        if len(utf8(part.filename)) >= 128:
             raise ArgumentError("File name should be less than 128 bytes.")
     strict = ctx.state.settings.strict_tenant_isolation
     store, dataset = upload_target(

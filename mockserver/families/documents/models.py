@@ -11,7 +11,7 @@ from mockserver.core.bulk import bulk_delete
 from mockserver.core.errors import ArgumentError, DataError, PythonError, ServerError
 from mockserver.core.indexes import Table
 from mockserver.core.pagination import collation_key, mysql_page, order_records, table_page
-from mockserver.core.python_failures import no_attribute, py_int
+from mockserver.core.python_failures import no_attribute, py_int, utf8
 from mockserver.core.validation import check_duplicate_ids, partial_result
 from mockserver.families.datasets.models import Dataset, DatasetStore
 from mockserver.families.datasets.schemas import CHUNK_METHODS, default_parser_config
@@ -364,7 +364,7 @@ class DocumentStore(ParseRuns):
     def _rename(self, doc: Document, name: Any) -> None:
         if not isinstance(name, str):
             raise no_attribute(name, "encode")
-        if len(name.encode("utf-8")) >= 128:
+        if len(utf8(name)) >= 128:
             raise ArgumentError("The name should be less than 128 bytes.")
         if files.extension_changed(doc.name, name):
             raise ArgumentError("The extension of file can't be changed")

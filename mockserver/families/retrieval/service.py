@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from mockserver.core.catalog import split_model_id
 from mockserver.core.errors import DataError, HttpStatusError, PythonError
-from mockserver.core.python_failures import from_exception, no_attribute, not_string_or_bytes
+from mockserver.core.python_failures import from_exception, no_attribute, not_string_or_bytes, python_semantics
 from mockserver.core.search import STOPWORDS, Hit, highlight, remove_redundant_spaces, tokenize
 from mockserver.core.tenancy import TenantContext
 from mockserver.families.chunks.errors import negative_slicing
@@ -93,7 +93,8 @@ def candidate_window(page_size: int) -> int:
     """The block size `L`: 64 rounded to a multiple of `page_size`; 0 for page sizes above 128."""
     if page_size <= 1:
         return 1
-    return int(RERANK_LIMIT // page_size + ((RERANK_LIMIT % page_size) / page_size + 0.5)) * page_size
+    with python_semantics():  # int/int true division: a huge page size gives 0 (then ZeroDivisionError)
+        return int(RERANK_LIMIT // page_size + ((RERANK_LIMIT % page_size) / page_size + 0.5)) * page_size
 
 
 def check_rerank_model(tenant: RetrievalTenant, rerank_id: Any) -> None:
@@ -152,7 +153,7 @@ def retrieve(tenant: RetrievalTenant, query: RetrievalQuery) -> RetrievalResult:
 def _ceil_div(numerator: int, denominator: int) -> int:
     try:
         return math.ceil(numerator / denominator)
-    except ZeroDivisionError as exc:
+    except (ZeroDivisionError, OverflowError) as exc:  # a huge page: integer division result too large for a float
         raise from_exception(exc) from None
 
 

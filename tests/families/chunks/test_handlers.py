@@ -307,6 +307,28 @@ def test_update_chunk_errors(
     )
 
 
+@pytest.mark.parametrize(
+    ("field", "items", "message"),
+    [
+        ("important_keywords", [1], "TypeError('sequence item 0: expected str instance, int found')"),
+        ("important_keywords", ["a", None], "TypeError('sequence item 1: expected str instance, NoneType found')"),
+        ("questions", [1], "TypeError('sequence item 0: expected str instance, int found')"),
+        ("questions", ["a", 2.5], "TypeError('sequence item 1: expected str instance, float found')"),
+        ("questions", [{"q": 1}], "TypeError('sequence item 0: expected str instance, dict found')"),
+    ],
+)
+def test_add_and_update_chunk_join_the_lists_as_sent(
+    client: TestClient, dataset: dict[str, Any], doc: dict[str, Any], field: str, items: list[Any], message: str
+) -> None:
+    """addChunk, updateChunk: `" ".join(important_keywords)` and `"\\n".join(questions)` fail on a non-string."""
+    did, xid = dataset["id"], doc["id"]
+    failure = {"code": 100, "data": None, "message": message}
+    assert _add(client, did, xid, {"content": "x", field: items}) == failure
+    cid = _add(client, did, xid, {"content": "y"})["data"]["chunk"]["id"]
+    assert _update(client, did, xid, cid, {field: items}) == failure
+    assert doc_view(client, did, xid)["chunk_count"] == 1
+
+
 def test_update_chunk_of_qa_document(client: TestClient, dataset: dict[str, Any]) -> None:
     """updateChunk: a Q&A document's content must split into question and answer."""
     did = dataset["id"]

@@ -496,3 +496,21 @@ def test_tenants_are_isolated(client: TestClient, other_client: TestClient) -> N
     }
     assert other_client.request("DELETE", "/api/v1/datasets", json={"ids": [mine["id"]]}).json()["code"] == 102
     assert client.get(f"/api/v1/datasets?id={mine['id']}").json()["data"][0]["name"] == "shared-name"
+
+
+def test_parser_config_and_update_name_are_not_nullable(client: TestClient) -> None:
+    """createDataset, updateDataset: `parser_config: null` and update `name: null` fail pydantic's type check."""
+    config_null = {
+        "code": 101,
+        "message": "Field: <parser_config> - Message: <Input should be a valid dictionary or instance of "
+        "ParserConfig> - Value: <None>",
+    }
+    assert create(client, name="kb", parser_config=None) == config_null
+    dataset_id = made(client)["id"]
+    url = f"/api/v1/datasets/{dataset_id}"
+    assert client.put(url, json={"parser_config": None}).json() == config_null
+    assert client.put(url, json={"name": None}).json() == {
+        "code": 101,
+        "message": "Field: <name> - Message: <Input should be a valid string> - Value: <None>",
+    }
+    assert client.put(url, json={"name": "renamed"}).json() == {"code": 0}

@@ -1,0 +1,47 @@
+"""Packaging conventions: license files, one version, typed marker, URLs and classifiers, ignored tool output."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import mockserver
+from mockserver.version import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def test_license_is_a_pep639_expression_with_the_files_shipped() -> None:
+    assert PROJECT["license"] == "Apache-2.0"
+    assert "Apache License" in (ROOT / "LICENSE").read_text() and "Version 2.0" in (ROOT / "LICENSE").read_text()
+    for pattern in PROJECT["license-files"]:
+        assert list(ROOT.glob(pattern)), pattern
+    assert not [c for c in PROJECT["classifiers"] if c.startswith("License ::")], "PEP 639: no license classifiers"
+
+
+def test_the_version_has_one_source() -> None:
+    assert "version" not in PROJECT and PROJECT["dynamic"] == ["version"]
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["version"]
+    assert tool == {"path": "mockserver/version.py"}
+    assert mockserver.__version__ == __version__
+    assert f"## [{__version__}]" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_typed_marker_urls_and_classifiers() -> None:
+    assert (ROOT / "mockserver" / "py.typed").is_file()
+    assert PROJECT["urls"]
+    assert {"Typing :: Typed", "Framework :: Pytest", "Programming Language :: Python :: 3.11"} <= set(
+        PROJECT["classifiers"]
+    )
+
+
+def test_document_readers_are_default_dependencies() -> None:
+    names = {d.split(">=")[0] for d in PROJECT["dependencies"]}
+    assert {"pypdf", "python-docx", "openpyxl", "python-pptx", "httpx2"} <= names
+    assert "swagger-ui-bundle-v2" not in names
+
+
+def test_tool_output_is_ignored() -> None:
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    assert {".hypothesis/", "conformance-report/"} <= set(ignored)

@@ -147,7 +147,7 @@ def measure(size: int, queries: int, gen: TextGenerator) -> dict[str, float]:
     retrieval = [timed(lambda q=q: run_retrieval(q)) for q in questions]
     listing = [timed(lambda k=k, d=d: run_listing(k, d)) for k, d in zip(keywords, docs, strict=True)]
     window = candidate_window(30)
-    scoring = [timed(lambda q=q: tenant.index.search(q, [dataset_id], None, 0.3, 0.2, window)) for q in questions]
+    scoring = [timed(lambda q=q: tenant.index.search(q, [dataset_id], None, 0.3, 0.2, 1024, window)) for q in questions]
     hits = statistics.mean(len(tenant.index.search(q, [dataset_id], None, 0.3, 0.2, 1024)) for q in questions[:20])
     return {
         "build_s": build_s,

@@ -11,6 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from mockserver.control.admin import CONTROL_HANDLERS, control_interceptors
 from mockserver.control.answers import rules_for_setting
+from mockserver.control.journal import unknown_route_recorder
 from mockserver.control.seed import WorldReloader, seed_configured_tenants
 from mockserver.families.registry import family_handlers
 from mockserver.http.docs_page import docs_routes
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None, profiles: Sequence[Profile] = P
         Middleware(TrailingSlashMiddleware),
     ]
     app = Starlette(routes=[], middleware=middleware, lifespan=lifespan)
-    not_found = surface.not_found_app()
+    not_found = unknown_route_recorder(state, surface.not_found_app())
     app.router = SpecRouter(
         routes=[
             *build_bound_routes(dispatcher, surface.entries, surface.owner_of),

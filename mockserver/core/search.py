@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from mockserver.core.search_scoring import COVERAGE_SHARE, Postings, Step, accumulate_pruned, cosine_share
 from mockserver.core.text_analysis import (
     STOPWORDS,
     count_tokens,
@@ -52,11 +53,9 @@ weights never move when other chunks come and go; only idf depends on the corpus
 _KEYWORD_BOOST = 2
 """Important keywords and questions count twice (the server boosts them in its term weights)."""
 _MIN_SHOULD_MATCH = 0.3
+_TITLE_VECTOR_SHARE = 0.1
+"""A term found only in the title counts this much in the vector stand-in (the server's filename_embd_weight)."""
 _COMPACT_AFTER = 4096
-
-Postings = tuple["array[int]", "array[float]", "array[float]"]
-"""Slots (ascending), saturated term frequency in (0, 1], and vector weight `(1 + ln tf) / |chunk|`."""
-
 
 _LOG_WEIGHTS = [0.0] + [1.0 + math.log(tf) for tf in range(1, 256)]
 
@@ -72,11 +71,12 @@ class SearchIndex:
     """Inverted index of one tenant's chunks.
 
     Every chunk has an integer slot; postings are kept per term and dataset, sorted by slot, with the two
-    per-chunk weights precomputed, so a search touches only the postings of its terms. Term similarity is
-    BM25-style (idf × saturated tf) normalised by the query's total idf: a chunk holding every query term
-    scores 1.0. Vector similarity is the cosine of sublinear term-frequency vectors (stop words left out),
-    a deterministic stand-in for embeddings. Removal deletes postings at once (bisect); slots are
-    renumbered once many are free.
+    per-chunk weights precomputed, so a search touches only the postings of its terms. A chunk's terms are
+    those of its content, important keywords and questions, plus the title tokens of its document name for
+    parser-made chunks. Term similarity is the server's token similarity: the idf-weighted fraction of the
+    query terms the chunk holds (1.0 when it holds all). Vector similarity is a deterministic stand-in for
+    embeddings (`COVERAGE_SHARE`). Removal deletes postings at once (bisect); slots are renumbered once
+    many are free.
     """
 
     def __init__(self) -> None:
@@ -114,8 +114,9 @@ class SearchIndex:
         text: str,
         keywords: Iterable[str] = (),
         questions: Iterable[str] = (),
+        title: str = "",
     ) -> None:
-        """Index a chunk (content, important keywords, questions); re-adding an id replaces it."""
+        """Index a chunk (content, important keywords, questions, title tokens); re-adding an id replaces it."""
         self.created = True
         available = True
         if chunk_id in self._slot_of:
@@ -125,29 +126,28 @@ class SearchIndex:
         for extra in (*keywords, *questions):
             for term in terms_of(extra):
                 counts[term] = counts.get(term, 0) + _KEYWORD_BOOST
+        title_only = [t for t in dict.fromkeys(terms_of(title)) if t not in counts]
         slot = len(self._chunk_ids)
         self._slot_of[chunk_id] = slot
         self._chunk_ids.append(chunk_id)
         self._dataset_of.append(dataset_id)
         self._document_of.append(document_id)
-        self._terms.append(tuple(counts))
+        self._terms.append((*counts, *title_only))
         self._document_slots.setdefault(document_id, {})[slot] = None
         self._dataset_size[dataset_id] += 1
         if not available:
             self._hidden.add(slot)
-        length_factor = _K1 * (1 - _B + _B * sum(counts.values()) / _REFERENCE_LENGTH)
         weights = {term: _log_weight(tf) for term, tf in counts.items() if term not in STOPWORDS}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         postings = self._postings.get(dataset_id)
         if postings is None:
             postings = self._postings[dataset_id] = {}
-        for term, tf in counts.items():
+        for term in self._terms[slot]:
             lists = postings.get(term)
             if lists is None:
                 lists = postings[term] = (array("I"), array("f"), array("f"))
-            sat = tf * (_K1 + 1) / (tf + length_factor)
             lists[0].append(slot)
-            lists[1].append(sat if sat < 1.0 else 1.0)
+            lists[1].append(1.0 if term in counts else _TITLE_VECTOR_SHARE)
             lists[2].append(weights.get(term, 0.0) / norm)
 
     def remove(self, chunk_id: str) -> None:
@@ -225,14 +225,18 @@ class SearchIndex:
         vector_similarity_weight: float,
         similarity_threshold: float,
         top_k: int,
+        limit: int | None = None,
     ) -> list[Hit]:
         """Available chunks of the datasets (and documents, if given) scoring ≥ threshold, best first.
 
-        At most `top_k` hits; ties keep indexing order. Same query on the same data, same answer.
+        The candidates are, as in the server's hybrid query, every chunk matching ≥30 % of the query terms
+        (text match) plus the `top_k` nearest by vector similarity (kNN, vector ≥ threshold): `top_k` bounds
+        only the latter. `similarity = (1 - w)·term + w·vector` with the weight as given. At most `limit`
+        hits (all when None); ties keep indexing order. Same query on the same data, same answer.
         """
         query_counts = Counter(query_terms(query))
         datasets = [d for d in dict.fromkeys(dataset_ids) if d in self._dataset_size]
-        if not query_counts or not datasets or top_k <= 0:
+        if not query_counts or not datasets or (limit is not None and limit <= 0):
             return []
         allowed = self._slots_of_documents(document_ids, datasets)
         if allowed is not None and not allowed:
@@ -240,7 +244,8 @@ class SearchIndex:
         size = sum(self._dataset_size[d] for d in datasets)
         weight = vector_similarity_weight
         query_norm = math.sqrt(sum(_log_weight(n) ** 2 for n in query_counts.values()))
-        plan = []
+        coverage_total = sum(_log_weight(n) for n in query_counts.values())
+        plan: list[Step] = []
         idf_total = 0.0
         for term, count in query_counts.items():
             lists = [self._postings[d][term] for d in datasets if term in self._postings.get(d, {})]
@@ -248,99 +253,76 @@ class SearchIndex:
             idf = math.log(1 + (size - df + 0.5) / (df + 0.5))
             idf_total += idf
             if lists:
-                plan.append((df, term, idf, _log_weight(count), lists))
-        plan.sort(key=lambda step: step[0])
-        term_weights = [((1 - weight) * idf / idf_total, weight * qw / query_norm) for _, _, idf, qw, _ in plan]
-        scores = self._accumulate([step[4] for step in plan], term_weights, allowed, similarity_threshold, top_k)
-        best = heapq.nlargest(top_k, [(s, -slot) for slot, s in scores.items() if s >= similarity_threshold])
-        hits = [self._hit(-neg, plan, idf_total, query_norm, weight) for _, neg in best]
+                qw = _log_weight(count)
+                plan.append(Step(df, term, idf, qw / coverage_total, qw / query_norm, lists))
+        plan.sort(key=lambda step: step.df)
+        shares = [
+            ((1 - weight) * p.idf / idf_total, weight * COVERAGE_SHARE * p.coverage, weight * cosine_share(p.cosine))
+            for p in plan
+        ]
+        needed = max(1, math.floor(len(query_counts) * _MIN_SHOULD_MATCH))
+        if needed == 1 and 0.0 <= weight <= 1.0 and limit is not None:
+            # every chunk holding a query term is a text match and scores only grow: prune (MaxScore)
+            scores = accumulate_pruned(
+                [p.lists for p in plan], shares, allowed, self._hidden, similarity_threshold, limit
+            )
+        else:
+            scores = self._candidates(plan, shares, allowed, needed, similarity_threshold, top_k)
+        ranked = [(s, -slot) for slot, s in scores.items() if s >= similarity_threshold]
+        best = heapq.nlargest(limit, ranked) if limit is not None else sorted(ranked, reverse=True)
+        hits = [self._hit(-neg, plan, idf_total, weight) for _, neg in best]
         hits = [h for h in hits if h[0].similarity >= similarity_threshold]
         hits.sort(key=lambda pair: (-pair[0].similarity, pair[1]))
         return [hit for hit, _ in hits]
 
-    def _accumulate(
+    def _candidates(
         self,
-        postings: list[list[Postings]],
-        term_weights: list[tuple[float, float]],
+        plan: list[Step],
+        shares: list[tuple[float, float, float]],
         allowed: set[int] | None,
+        needed: int,
         threshold: float,
         top_k: int,
     ) -> dict[int, float]:
-        """Score chunks term by term, rarest term first (MaxScore-style pruning).
-
-        A chunk's contribution from a term is at most `a + b` (both weights are ≤ 1). Once the terms left
-        cannot lift a chunk seen nowhere yet to the cutoff (the threshold, or the `top_k`-th best partial
-        score so far), only chunks already scored are updated and hopeless ones are dropped.
-        """
+        """Similarity of every candidate: the text matches (≥ `needed` terms) and the `top_k` nearest vectors."""
         scores: dict[int, float] = {}
-        cutoff = threshold
-        remaining = [sum(a + b for a, b in term_weights[i:]) for i in range(len(term_weights))]
-        for lists, (a, b), bound in zip(postings, term_weights, remaining, strict=True):
-            restrict: Collection[int] | None = allowed
-            if allowed is None:
-                length = sum(len(p[0]) for p in lists)
-                if bound >= cutoff and len(scores) >= top_k and length > 2 * len(scores):
-                    for slot in self._hidden:
-                        scores.pop(slot, None)
-                    if len(scores) >= top_k:
-                        cutoff = max(cutoff, heapq.nlargest(top_k, scores.values())[-1])
-                if bound < cutoff:
-                    scores = {slot: v for slot, v in scores.items() if v + bound >= cutoff}
-                    restrict = scores
-            get = scores.get
-            for slots, sats, vecs in lists:
-                if restrict is None:
-                    for slot, sat, vec in zip(slots, sats, vecs, strict=True):
-                        scores[slot] = get(slot, 0.0) + a * sat + b * vec
-                elif len(restrict) * 8 < len(slots):
-                    self._score_slots(scores, restrict, slots, sats, vecs, a, b)
-                else:
-                    for slot, sat, vec in zip(slots, sats, vecs, strict=True):
-                        if slot in restrict:
-                            scores[slot] = get(slot, 0.0) + a * sat + b * vec
+        vectors: dict[int, float] = {}
+        matched: Counter[int] = Counter()
+        for step, (a, b_cov, b_cos) in zip(plan, shares, strict=True):
+            v_cov, v_cos = COVERAGE_SHARE * step.coverage, cosine_share(step.cosine)
+            for slots, presences, cosines in step.lists:
+                for slot, presence, cosine in zip(slots, presences, cosines, strict=True):
+                    if allowed is not None and slot not in allowed:
+                        continue
+                    scores[slot] = scores.get(slot, 0.0) + a + b_cov * presence + b_cos * cosine
+                    vectors[slot] = vectors.get(slot, 0.0) + v_cov * presence + v_cos * cosine
+                    matched[slot] += 1
         for slot in self._hidden:
             scores.pop(slot, None)
-        return scores
+            vectors.pop(slot, None)
+        keep = {slot for slot, n in matched.items() if n >= needed}
+        nearest = [(v, -slot) for slot, v in vectors.items() if v >= threshold and v > 0.0]
+        keep.update(-neg for _, neg in heapq.nlargest(max(top_k, 0), nearest))
+        return {slot: s for slot, s in scores.items() if slot in keep}
 
-    @staticmethod
-    def _score_slots(
-        scores: dict[int, float],
-        wanted: Collection[int],
-        slots: array[int],
-        sats: array[float],
-        vecs: array[float],
-        a: float,
-        b: float,
-    ) -> None:
-        """Add one term's contribution for a few wanted slots, found by bisection in a long posting list."""
-        end = len(slots)
-        for slot in list(wanted):
-            at = bisect_left(slots, slot)
-            if at < end and slots[at] == slot:
-                scores[slot] = scores.get(slot, 0.0) + a * sats[at] + b * vecs[at]
-
-    def _hit(
-        self,
-        slot: int,
-        plan: list[tuple[int, str, float, float, list[Postings]]],
-        idf_total: float,
-        qn: float,
-        w: float,
-    ) -> tuple[Hit, int]:
+    def _hit(self, slot: int, plan: list[Step], idf_total: float, w: float) -> tuple[Hit, int]:
         """Recompute a chunk's term and vector parts exactly (for the few hits returned)."""
         dataset_id = self._dataset_of[slot]
-        term_raw = dot = 0.0
-        for _, term, idf, qw, _ in plan:
-            lists = self._postings.get(dataset_id, {}).get(term)
+        term_raw = coverage = cosine = 0.0
+        for step in plan:
+            lists = self._postings.get(dataset_id, {}).get(step.term)
             if lists is None:
                 continue
             at = bisect_left(lists[0], slot)
             if at < len(lists[0]) and lists[0][at] == slot:
-                term_raw += idf * lists[1][at]
-                dot += qw * lists[2][at]
+                term_raw += step.idf
+                coverage += step.coverage * lists[1][at]
+                cosine += step.cosine * lists[2][at]
         term_sim = min(1.0, term_raw / idf_total)  # float sums can overshoot 1.0 by an ulp
-        vector_sim = min(1.0, dot / qn) if qn else 0.0
-        similarity = min(1.0, (1 - w) * term_sim + w * vector_sim)
+        vector_sim = min(1.0, COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * cosine)
+        similarity = (1 - w) * term_sim + w * vector_sim
+        if 0.0 <= w <= 1.0:
+            similarity = min(1.0, similarity)  # the same ulp guard; weights outside 0..1 are used as given
         return Hit(str(self._chunk_ids[slot]), similarity, term_sim, vector_sim), slot
 
     def available_in(self, document_ids: Collection[str], dataset_ids: Collection[str]) -> list[str]:

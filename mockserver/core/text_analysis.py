@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _TOKEN_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
@@ -34,7 +35,7 @@ def count_tokens(text: str) -> int:
         core = piece.strip()
         if not core or core[0].isdigit():
             total += 1
-        elif core[0].isalpha() and not _is_cjk(core[0]):
+        elif core[0].isalpha():  # a CJK letter is always a one-character piece: 1 either way
             total += 1 + (len(core) - 1) // 7
         elif _is_cjk(core[0]):
             total += 1
@@ -50,15 +51,28 @@ def _is_cjk(char: str) -> bool:
     return _CJK_CHAR.match(char) is not None
 
 
+_ENGLISH_WORD = re.compile(r"[a-z_-]+")
+
+
+@functools.cache
+def _porter() -> Callable[[str], str]:
+    """NLTK's PorterStemmer (its default NLTK_EXTENSIONS mode), imported on first use (nltk loads slowly)."""
+    from nltk.stem.porter import PorterStemmer
+
+    stemmer: Callable[[str], str] = PorterStemmer().stem
+    return stemmer
+
+
+@functools.lru_cache(maxsize=65536)
 def stem(token: str) -> str:
-    """A light plural stemmer, so `documents` finds `document` (index and query use the same form)."""
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 4 and token.endswith("sses"):
-        return token[:-2]
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
+    """The server's English stemmer: NLTK's Porter on tokens that are ASCII letters only (others kept).
+
+    The server lemmatises with WordNet first; that needs a corpus download, so it is left out (Porter already
+    folds regular plurals; irregular ones such as `geese` stay apart).
+    """
+    if _ENGLISH_WORD.fullmatch(token) is None:
+        return token
+    return _porter()(token)
 
 
 _STEMS: dict[str, str] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,7 +112,9 @@ def test_threshold_cuts_weak_hits() -> None:
 
 def test_top_k_and_dataset_scope() -> None:
     index = build()
-    assert len(search(index, "capital", top_k=1, similarity_threshold=0.0)) == 1
+    # top_k bounds only the vector candidates: every text match stays a candidate; `limit` cuts the list
+    assert len(search(index, "capital", top_k=1, similarity_threshold=0.0)) == 3
+    assert len(search(index, "capital", top_k=1, limit=1, similarity_threshold=0.0)) == 1
     assert ids(search(index, "capital", datasets=("kb2",), similarity_threshold=0.0)) == ["c-rome"]
     assert search(index, "capital", datasets=("nope",)) == []
 
@@ -220,9 +223,9 @@ def test_scores_bounded_ordered_and_repeatable(texts: list[str], query: str, wei
         build(corpus), query, datasets=("kb",), vector_similarity_weight=weight, similarity_threshold=threshold
     )
     assert first == again == rebuilt
-    for k in (1, 2, 3):  # pruning with a small top_k keeps exactly the best k
+    for k in (1, 2, 3):  # pruning with a small limit keeps exactly the best k
         top = search(
-            index, query, datasets=("kb",), vector_similarity_weight=weight, similarity_threshold=threshold, top_k=k
+            index, query, datasets=("kb",), vector_similarity_weight=weight, similarity_threshold=threshold, limit=k
         )
         assert top == first[:k]
 
@@ -241,4 +244,26 @@ def test_pruned_top_k_equals_the_head_of_the_full_ranking() -> None:
         query = " ".join(rng.sample(vocabulary, rng.randint(1, 6)))
         full = search(index, query, datasets=("kb",), similarity_threshold=0.0)
         for k in (1, 5, 20):
-            assert search(index, query, datasets=("kb",), similarity_threshold=0.0, top_k=k) == full[:k]
+            assert search(index, query, datasets=("kb",), similarity_threshold=0.0, limit=k) == full[:k]
+
+
+def test_title_tokens_are_searched_and_count_little_in_the_vector() -> None:
+    index = SearchIndex()
+    index.add("c-made", "kb", "doc", "Saturn has rings.", [], [], "ragflow test upload 0 txt")
+    index.add("c-added", "kb", "doc", "Saturn has rings.", [], [])
+    hits = search(index, "upload", datasets=("kb",), similarity_threshold=0.0)
+    assert ids(hits) == ["c-made"]
+    assert hits[0].term_similarity == 1.0
+    assert hits[0].vector_similarity == pytest.approx(0.095)
+    assert index.keyword_filter("upload", "doc") == ["c-made"]
+
+
+def test_a_chunk_with_every_query_term_survives_every_weight_up_to_ten() -> None:
+    index = build()
+    for weight in (0.0, 0.3, 1.0, 2.0, 5.0, 10.0):
+        hits = search(index, "capital of France", vector_similarity_weight=weight)
+        paris = next(h for h in hits if h.chunk_id == "c-paris")
+        assert paris.similarity == pytest.approx(
+            (1 - weight) * paris.term_similarity + weight * paris.vector_similarity
+        )
+        assert paris.similarity >= 0.2

@@ -12,7 +12,7 @@ from mockserver.core.errors import DataError, HttpStatusError, PythonError
 from mockserver.core.python_failures import from_exception, no_attribute, not_string_or_bytes, python_semantics
 from mockserver.core.search import STOPWORDS, Hit, highlight, remove_redundant_spaces, tokenize
 from mockserver.core.tenancy import TenantContext
-from mockserver.families.chunks.errors import negative_slicing
+from mockserver.families.chunks.errors import knn_k_not_positive, negative_slicing
 from mockserver.families.chunks.models import ChunkStore
 from mockserver.families.datasets.models import Dataset, DatasetStore
 from mockserver.families.documents.models import DocumentStore
@@ -134,6 +134,8 @@ def retrieve(tenant: RetrievalTenant, query: RetrievalQuery) -> RetrievalResult:
         raise negative_slicing()
     if not tenant.index.created:
         raise DataError(NO_CHUNK_FOUND)
+    if query.top_k < 1:
+        raise knn_k_not_positive()
     block = _block(tenant, query, question, window, block_number)
     threshold = 0.0 if query.document_ids else query.similarity_threshold
     page_size = DOCUMENT_FILTER_PAGE_SIZE if query.document_ids else query.page_size
@@ -164,9 +166,9 @@ def _block(
     datasets = [d for d in (tenant.datasets.get(i) for i in query.dataset_ids) if d is not None]
     with_pagerank = any(d.pagerank > 0 for d in datasets)
     threshold = 0.0 if query.document_ids or with_pagerank else query.similarity_threshold
-    limit = query.top_k if with_pagerank else min(query.top_k, block_number * window)
+    limit = None if with_pagerank else block_number * window  # pagerank re-sorts: every candidate
     hits = tenant.index.search(
-        question, query.dataset_ids, query.document_ids, query.vector_similarity_weight, threshold, limit
+        question, query.dataset_ids, query.document_ids, query.vector_similarity_weight, threshold, query.top_k, limit
     )
     if not hits and query.document_ids:
         hits = [Hit(cid, 0.0, 0.0, 0.0) for cid in tenant.index.available_in(query.document_ids, query.dataset_ids)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pathlib
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -14,6 +15,8 @@ from mockserver.families.datasets.models import Dataset
 from mockserver.families.documents.records import Document
 
 IMG_BASE64_PREFIX = "data:image/png;base64,"
+_INTERNAL_FIELD = re.compile(r"(_vec$|_sm_|_tks|_ltks)")
+"""Document-store fields `chunk/get` leaves out (vectors and token columns)."""
 KB_LIST_KEYS = (
     "id",
     "avatar",
@@ -84,7 +87,11 @@ def chunk_item(chunk: Chunk, content: str | None = None) -> dict[str, Any]:
 
 def stored_chunk(chunk: Chunk) -> dict[str, Any]:
     """`chunk/get`: the stored fields without vectors and token columns (absent fields are not stored)."""
-    return {key: copy.deepcopy(value) for key, value in asdict(chunk).items() if value is not None}
+    return {
+        key: copy.deepcopy(value)
+        for key, value in asdict(chunk).items()
+        if value is not None and not _INTERNAL_FIELD.search(key)
+    }
 
 
 def dialog_row(chat: Chat, kb_names: list[str] | None = None) -> dict[str, Any]:

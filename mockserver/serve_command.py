@@ -19,7 +19,7 @@ from mockserver.app import create_app, emulator_state
 from mockserver.cli_support import CommandError
 from mockserver.control.persistence import DurableWrites, StateFile
 from mockserver.control.snapshot import SnapshotError
-from mockserver.control.worlds import WorldError
+from mockserver.control.worlds import WorldError, read_world
 from mockserver.http.spec import load_operations
 from mockserver.profiles.base import LEGACY
 from mockserver.profiles.mounting import profile_operations
@@ -88,6 +88,22 @@ def banner(base: str, settings: Settings) -> list[str]:
         f"  contract     : {base}/openapi.yaml",
         f"  try          : curl -H 'Authorization: Bearer {settings.api_keys[0]}' {base}/api/v1/datasets",
     ]
+    return lines + web_ui_lines(settings, base)
+
+
+def web_ui_lines(settings: Settings, base: str) -> list[str]:
+    """What serve prints about RAGFlow's web UI: the world's web login and where a built UI is served."""
+    lines: list[str] = []
+    web_user = None
+    if settings.world:
+        try:
+            web_user = read_world(settings.world).web_user
+        except WorldError:
+            web_user = None
+    if web_user is not None:
+        lines.append(f"  web login    : {web_user.email} / {web_user.password}   (RAGFlow's web UI, /v1/user/login)")
+    if settings.webui_dist:
+        lines.append(f"  web UI       : {base}/   (built UI from {settings.webui_dist})")
     return lines
 
 

@@ -27,6 +27,7 @@ from mockserver.http.routing import (
 )
 from mockserver.http.spec import load_operations
 from mockserver.http.types import Interceptor
+from mockserver.http.webui_dist import SinglePageApp
 from mockserver.profiles.base import Profile
 from mockserver.profiles.mounting import build_surface
 from mockserver.profiles.registry import PROFILES
@@ -71,13 +72,14 @@ def create_app(settings: Settings | None = None, profiles: Sequence[Profile] = P
         Middleware(TrailingSlashMiddleware),
     ]
     app = Starlette(routes=[], middleware=middleware, lifespan=lifespan)
+    not_found = unknown_route_recorder(state, surface.not_found_app())
     app.router = SpecRouter(
         routes=[
             *build_bound_routes(dispatcher, surface.entries, surface.owner_of),
             *docs_routes(surface.documents()),
         ],
         redirect_slashes=False,
-        default=unknown_route_recorder(state, surface.not_found_app()),
+        default=SinglePageApp(settings.webui_dist, not_found) if settings.webui_dist else not_found,
         lifespan=lifespan,
     )
     app.state.emulator = state

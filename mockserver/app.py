@@ -11,6 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from mockserver.control.admin import CONTROL_HANDLERS, control_interceptors
 from mockserver.control.answers import rules_for_setting
+from mockserver.control.journal import unknown_route_recorder
 from mockserver.control.seed import WorldReloader, seed_configured_tenants
 from mockserver.families.registry import family_handlers
 from mockserver.http.docs_page import docs_routes
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None, profiles: Sequence[Profile] = P
             *docs_routes(surface.documents()),
         ],
         redirect_slashes=False,
-        default=surface.not_found_app(),
+        default=unknown_route_recorder(state, surface.not_found_app()),
         lifespan=lifespan,
     )
     app.state.emulator = state

@@ -114,6 +114,8 @@ class Backends:
         self._betas: dict[str, ApiToken] = {}
         self._of_tenant: dict[str, dict[str, None]] = {}
         """Tenant id → the (lower-cased) keys of its tokens, in registration order."""
+        self._of_dialog: dict[str, dict[str, None]] = {}
+        """Dialog (chat or agent) id → the (lower-cased) keys bound to it, in registration order."""
         self.accounts: AccountStore = AccountStore(self)
         if provision:
             for key in settings.api_keys:
@@ -187,9 +189,20 @@ class Backends:
         old = self._tokens.get(key)
         if old is not None and old.tenant_id != row.tenant_id:
             self._of_tenant.get(old.tenant_id, {}).pop(key, None)
+        if old is not None and old.dialog_id != row.dialog_id:
+            self._unbind(old.dialog_id, key)
         self._tokens[key] = row
         self._betas[row.beta.lower()] = row
         self._of_tenant.setdefault(row.tenant_id, {})[key] = None
+        if row.dialog_id is not None:
+            self._of_dialog.setdefault(row.dialog_id, {})[key] = None
+
+    def _unbind(self, dialog_id: str | None, key: str) -> None:
+        bucket = self._of_dialog.get(dialog_id) if dialog_id is not None else None
+        if bucket is not None:
+            bucket.pop(key, None)
+            if not bucket:
+                del self._of_dialog[dialog_id]  # type: ignore[arg-type]
 
     def all_tokens(self) -> list[ApiToken]:
         """Every token row, in registration order."""
@@ -203,6 +216,7 @@ class Backends:
             if row is not None:
                 self._betas.pop(row.beta.lower(), None)
                 self._of_tenant.get(row.tenant_id, {}).pop(row.token.lower(), None)
+                self._unbind(row.dialog_id, row.token.lower())
             return row is not None
 
     def token(self, key: str) -> ApiToken | None:
@@ -216,6 +230,10 @@ class Backends:
     def tokens_of(self, tenant_id: str) -> list[ApiToken]:
         """All token rows of a tenant."""
         return [self._tokens[k] for k in self._of_tenant.get(tenant_id, ())]
+
+    def dialog_tokens(self, dialog_id: str) -> list[ApiToken]:
+        """All token rows bound to a chat or agent (any tenant), in registration order."""
+        return [self._tokens[k] for k in self._of_dialog.get(dialog_id, ())]
 
     def tenant(self, tenant_id: str) -> TenantBackend | None:
         """The tenant with this id, if any."""

@@ -13,6 +13,7 @@ from typing import Literal, cast
 from mockserver.cli_support import ENV_PREFIX, CommandError, EnvironmentParser, HelpFormatter, LazyChoices
 from mockserver.conformance.arguments import SubParsers, add_conformance_parser
 from mockserver.core.lifecycle import parse_progression
+from mockserver.serve_options import add_safety_arguments, guard_overrides
 from mockserver.settings import DEFAULT_API_KEY, DEFAULT_PORT, Settings
 from mockserver.version import __version__
 
@@ -117,6 +118,13 @@ def _add_serve(sub: SubParsers) -> None:
         help="allowed browser origin; repeat for more (default: any origin)",
     )
     serve.add_argument("--admin-key", default=None, help="require this bearer key on /_emulator")
+    add_safety_arguments(serve)
+    serve.add_argument(
+        "--webui-dist",
+        default=None,
+        metavar="DIR",
+        help="serve a built RAGFlow web UI (its dist/ directory) on the same origin, index.html for client routes",
+    )
     serve.add_argument(
         "--log-level",
         default="info",
@@ -165,7 +173,20 @@ def _add_setting_flags(serve: argparse.ArgumentParser) -> None:
         help="documents one tenant may hold (default: unset; also the server's MAX_FILE_NUM_PER_USER)",
     )
     serve.add_argument(
-        "--rsa-private-key", default=None, metavar="PATH", help="PEM key that decrypts transported passwords"
+        "--rsa-private-key",
+        default=None,
+        metavar="PATH",
+        help="PEM key that decrypts transported passwords (default: RAGFlow's own key pair, the one its web UI uses)",
+    )
+    serve.add_argument(
+        "--rsa-key-passphrase", default=None, metavar="TEXT", help="passphrase of an encrypted key (default: Welcome)"
+    )
+    serve.add_argument(
+        "--configure-new-tenants",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="registered users' tenants get a usable chat and embedding model (default: on; off: the server's empty "
+        "llm_id)",
     )
     serve.add_argument(
         "--extra",
@@ -230,7 +251,12 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
         overrides["timezone"] = args.timezone
     if getattr(args, "cors_origins", None):
         overrides["cors_origins"] = tuple(args.cors_origins)
+    if getattr(args, "webui_dist", None):
+        if not os.path.isfile(os.path.join(args.webui_dist, "index.html")):
+            raise CommandError(f"--webui-dist {args.webui_dist!r}: no index.html there (expected a built web UI)")
+        overrides["webui_dist"] = args.webui_dist
     overrides.update(_setting_flag_values(args))
+    overrides.update(guard_overrides(args))
     return replace(settings, **overrides)  # type: ignore[arg-type]
 
 
@@ -245,6 +271,8 @@ def _setting_flag_values(args: argparse.Namespace) -> dict[str, object]:
             "register_enabled",
             "max_file_num_per_user",
             "rsa_private_key",
+            "rsa_key_passphrase",
+            "configure_new_tenants",
         )
         if getattr(args, name, None) is not None
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import socket
@@ -18,11 +19,13 @@ from mockserver.app import create_app, emulator_state
 from mockserver.cli_support import CommandError
 from mockserver.control.persistence import DurableWrites, StateFile
 from mockserver.control.snapshot import SnapshotError
-from mockserver.control.worlds import WorldError
+from mockserver.control.worlds import WorldError, read_world
 from mockserver.http.spec import load_operations
 from mockserver.profiles.base import LEGACY
 from mockserver.profiles.mounting import profile_operations
 from mockserver.profiles.registry import PROFILES, selected_profiles
+from mockserver.serve_options import limits_from_args
+from mockserver.serving import install_log_rate_limit, uvicorn_config
 from mockserver.settings import Settings
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -50,6 +53,7 @@ def configure_logging(level: str, log_format: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    install_log_rate_limit()
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -84,6 +88,22 @@ def banner(base: str, settings: Settings) -> list[str]:
         f"  contract     : {base}/openapi.yaml",
         f"  try          : curl -H 'Authorization: Bearer {settings.api_keys[0]}' {base}/api/v1/datasets",
     ]
+    return lines + web_ui_lines(settings, base)
+
+
+def web_ui_lines(settings: Settings, base: str) -> list[str]:
+    """What serve prints about RAGFlow's web UI: the world's web login and where a built UI is served."""
+    lines: list[str] = []
+    web_user = None
+    if settings.world:
+        try:
+            web_user = read_world(settings.world).web_user
+        except WorldError:
+            web_user = None
+    if web_user is not None:
+        lines.append(f"  web login    : {web_user.email} / {web_user.password}   (RAGFlow's web UI, /v1/user/login)")
+    if settings.webui_dist:
+        lines.append(f"  web UI       : {base}/   (built UI from {settings.webui_dist})")
     return lines
 
 
@@ -116,9 +136,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     shown = f"[{host}]" if ":" in host else host
     print("\n".join(banner(f"http://{shown}:{port}", settings)))
     sys.stdout.flush()
-    config = uvicorn.Config(served, log_level=args.log_level, access_log=False, log_config=None)
+    config = uvicorn_config(served, limits_from_args(args), log_level=args.log_level, log_config=None)
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled (as uvicorn.run does)
+            uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
         if state_file is not None:

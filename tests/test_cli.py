@@ -86,4 +86,4 @@ def test_serve_reads_the_servers_environment_variables() -> None:
     settings = settings_from_args(args, env)
     assert (settings.register_enabled, settings.max_file_num_per_user) == (False, 3)
     default = settings_from_args(args, {"REGISTER_ENABLED": "yes", "MAX_FILE_NUM_PER_USER": "x"})
-    assert (default.register_enabled, default.max_file_num_per_user, default.rsa_private_key) == (True, None, None)
+    assert (default.register_enabled, default.max_file_num_per_user, default.rsa_private_key) == (True, None, "ragflow")

@@ -12,7 +12,7 @@ from mockserver.core.clock import Clock, RealClock, VirtualClock
 from mockserver.core.ids import IdFactory
 from mockserver.core.lifecycle import Progression, parse_progression
 from mockserver.core.search import SearchIndex
-from mockserver.families.accounts.models import AccountStore
+from mockserver.families.accounts.models import DEFAULT_CHAT_MODEL, DEFAULT_EMBEDDING_MODEL, AccountStore
 from mockserver.families.accounts.profile import TenantProfile
 from mockserver.families.agents.models import AgentStore
 from mockserver.families.agents.sessions import AgentSessionStore
@@ -22,11 +22,6 @@ from mockserver.families.chunks.models import ChunkStore
 from mockserver.families.datasets.models import DatasetDependent, DatasetStore
 from mockserver.families.documents.models import DocumentStore
 from mockserver.settings import Settings
-
-DEFAULT_EMBEDDING_MODEL = "BAAI/bge-large-zh-v1.5@BAAI"
-"""A full-image deployment's default embedding model for a new tenant."""
-DEFAULT_CHAT_MODEL = "qwen-plus@Tongyi-Qianwen"
-"""Chat model the emulator configures for tenants it provisions itself (keys from the CLI or a world)."""
 
 
 @dataclass

@@ -177,13 +177,13 @@ class DocumentStore(ParseRuns):
             raise ServerError("\n".join(errors))
         return stored
 
-    def upload(self, dataset: Dataset, name: str, data: bytes, uploader: str | None = None) -> Document:
-        """Store one file as a new document of `dataset` (name de-duplicated, type checked, thumbnail made)."""
+    def upload(self, dataset: Dataset, name: str, data: bytes, by: str | None = None, other: bool = False) -> Document:
+        """Store one file as a new document (name de-duplicated, type checked or `other`, thumbnail made)."""
         limit = self.tenant.settings.max_file_num_per_user
         if limit is not None and 0 < limit <= len(self.items):
             raise UploadFailure("Exceed the maximum file number of a free user!")
         final = files.deduplicate(name, lambda n: self.named(dataset.id, n) is not None)
-        kind = files.file_type(final)
+        kind = files.file_type(final) or ("other" if other else None)
         if kind is None:
             raise UploadFailure(files.UNSUPPORTED)
         location = final
@@ -206,7 +206,7 @@ class DocumentStore(ParseRuns):
             type=kind,
             parser_id=files.chunk_method_for(final, kind, dataset.parser_id),
             parser_config=copy.deepcopy(dataset.parser_config),
-            created_by=uploader or self.tenant.tenant_id,
+            created_by=by or self.tenant.tenant_id,
             create_time=clock.epoch_ms(now),
             create_date=clock.http_date(now),
             thumbnail=thumbnail,

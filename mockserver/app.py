@@ -11,6 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from mockserver.control.admin import CONTROL_HANDLERS, control_interceptors
 from mockserver.control.answers import rules_for_setting
+from mockserver.control.journal import unknown_route_recorder
 from mockserver.control.seed import WorldReloader, seed_configured_tenants
 from mockserver.families.registry import family_handlers
 from mockserver.http.docs_page import docs_routes
@@ -26,6 +27,7 @@ from mockserver.http.routing import (
 )
 from mockserver.http.spec import load_operations
 from mockserver.http.types import Interceptor
+from mockserver.http.webui_dist import SinglePageApp
 from mockserver.profiles.base import Profile
 from mockserver.profiles.mounting import build_surface
 from mockserver.profiles.registry import PROFILES
@@ -70,13 +72,14 @@ def create_app(settings: Settings | None = None, profiles: Sequence[Profile] = P
         Middleware(TrailingSlashMiddleware),
     ]
     app = Starlette(routes=[], middleware=middleware, lifespan=lifespan)
+    not_found = unknown_route_recorder(state, surface.not_found_app())
     app.router = SpecRouter(
         routes=[
             *build_bound_routes(dispatcher, surface.entries, surface.owner_of),
             *docs_routes(surface.documents()),
         ],
         redirect_slashes=False,
-        default=surface.not_found_app(),
+        default=SinglePageApp(settings.webui_dist, not_found) if settings.webui_dist else not_found,
         lifespan=lifespan,
     )
     app.state.emulator = state

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
+import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Literal, cast
 
-import uvicorn
-from starlette.types import ASGIApp
-
-from mockserver.app import create_app, emulator_state
+from mockserver.cli_support import ENV_PREFIX, CommandError, EnvironmentParser, HelpFormatter, LazyChoices
 from mockserver.conformance.arguments import SubParsers, add_conformance_parser
-from mockserver.control.persistence import DurableWrites, StateFile
-from mockserver.control.snapshot import SnapshotError
 from mockserver.core.lifecycle import parse_progression
-from mockserver.http.spec import load_operations
-from mockserver.profiles.base import DATASET, LEGACY
-from mockserver.profiles.mounting import profile_operations
-from mockserver.profiles.registry import PROFILES, choices, selected_profiles
 from mockserver.settings import DEFAULT_API_KEY, DEFAULT_PORT, Settings
 from mockserver.version import __version__
+
+# `serve` and `routes` run in mockserver.serve_command, imported when they run: `--help` and `--version` load only
+# argparse and the settings (tests/architecture/test_layers.py OPTIONAL_LAZY).
 
 EPILOG = f"""\
 examples:
@@ -31,15 +26,32 @@ examples:
   ragflow-mock routes                         # every operation, per profile
   ragflow-mock serve --legacy-profile 2024-05-legacy   # /v1/api/* as RAGFlow v0.7.0 (docs/profiles.md)
   curl -H 'Authorization: Bearer {DEFAULT_API_KEY}' http://127.0.0.1:{DEFAULT_PORT}/api/v1/datasets
+
+Every `serve` flag can also be set by an environment variable {ENV_PREFIX}<FLAG> (`ragflow-mock serve --help`
+names each one); the command line wins.
 """
+
+
+def _profile_choices(namespace: Literal["legacy", "dataset"]) -> LazyChoices:
+    """The profile names of a namespace, loaded (with the profiles' spec documents) only when a value is checked."""
+
+    def load() -> tuple[str, ...]:
+        from mockserver.profiles.registry import choices
+
+        return choices(namespace)
+
+    return LazyChoices(load)
 
 
 def _add_serve(sub: SubParsers) -> None:
     serve = sub.add_parser(
         "serve",
         help="run the emulator on a real socket",
-        description="Run the RAGFlow emulator. Prints the base URL and the API key to use.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run the RAGFlow emulator. Prints the base URL and the API key to use.\n\n"
+        f"Every flag can also come from the environment variable {ENV_PREFIX}<FLAG> shown after it (a list flag\n"
+        "takes a comma-separated list, an on/off flag 1/0); the command line wins.",
+        formatter_class=HelpFormatter,
+        env_prefix=ENV_PREFIX,
     )
     serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %(default)s)")
@@ -76,13 +88,15 @@ def _add_serve(sub: SubParsers) -> None:
     serve.add_argument(
         "--profile",
         default="current",
-        choices=choices(DATASET),
+        choices=_profile_choices("dataset"),
+        metavar="NAME",
         help="who answers the singular /api/v1/dataset… and /api/v1/chat… (default: current = nobody, 404)",
     )
     serve.add_argument(
         "--legacy-profile",
         default="current",
-        choices=choices(LEGACY),
+        choices=_profile_choices("legacy"),
+        metavar="NAME",
         help="who answers /v1/api/* (default: current); every profile is also under /_p/<name>/…",
     )
     serve.add_argument(
@@ -104,12 +118,81 @@ def _add_serve(sub: SubParsers) -> None:
     )
     serve.add_argument("--admin-key", default=None, help="require this bearer key on /_emulator")
     serve.add_argument(
+        "--webui-dist",
+        default=None,
+        metavar="DIR",
+        help="serve a built RAGFlow web UI (its dist/ directory) on the same origin, index.html for client routes",
+    )
+    serve.add_argument(
         "--log-level",
         default="info",
         choices=["critical", "error", "warning", "info", "debug"],
         help="log verbosity (default: %(default)s)",
     )
+    serve.add_argument(
+        "--log-format", default="text", choices=["text", "json"], help="log lines as text or JSON (default: text)"
+    )
+    _add_setting_flags(serve)
     serve.set_defaults(func=_serve)
+
+
+def _add_setting_flags(serve: argparse.ArgumentParser) -> None:
+    """Flags for the `Settings` fields the options above do not cover (docs/settings.md lists them all)."""
+    serve.add_argument("--id-seed", type=int, default=None, metavar="N", help="deterministic ids from this seed")
+    serve.add_argument("--virtual-clock", action="store_true", help="sleeps return at once and advance a virtual clock")
+    serve.add_argument(
+        "--first-token-delay", type=float, default=None, metavar="SECONDS", help="delay before the first answer frame"
+    )
+    serve.add_argument(
+        "--max-content-length",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="request body limit; larger bodies get the 413 (default: 1 GiB, as RAGFlow)",
+    )
+    serve.add_argument(
+        "--strict-tenant-isolation",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="refuse cross-tenant access the real server allows (default: on; see docs/quirks.md)",
+    )
+    serve.add_argument("--no-request-log", action="store_true", help="no log line per request")
+    serve.add_argument(
+        "--register-enabled",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="accept /v1/user/register (default: on; also the server's REGISTER_ENABLED=0/1)",
+    )
+    serve.add_argument(
+        "--max-file-num-per-user",
+        type=int,
+        default=None,
+        metavar="N",
+        help="documents one tenant may hold (default: unset; also the server's MAX_FILE_NUM_PER_USER)",
+    )
+    serve.add_argument(
+        "--rsa-private-key",
+        default=None,
+        metavar="PATH",
+        help="PEM key that decrypts transported passwords (default: RAGFlow's own key pair, the one its web UI uses)",
+    )
+    serve.add_argument(
+        "--rsa-key-passphrase", default=None, metavar="TEXT", help="passphrase of an encrypted key (default: Welcome)"
+    )
+    serve.add_argument(
+        "--configure-new-tenants",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="registered users' tenants get a usable chat and embedding model (default: on; off: the server's empty "
+        "llm_id)",
+    )
+    serve.add_argument(
+        "--extra",
+        action="append",
+        default=None,
+        metavar="KEY=VALUE",
+        help="free-form family option (Settings.extra); repeat for more",
+    )
 
 
 def _add_routes(sub: SubParsers) -> None:
@@ -118,16 +201,14 @@ def _add_routes(sub: SubParsers) -> None:
 
 
 def server_environment(environ: Mapping[str, str]) -> dict[str, object]:
-    """Settings from the real server's environment variables (`REGISTER_ENABLED`, `MAX_FILE_NUM_PER_USER`) and
-    `RAGFLOW_MOCK_RSA_PRIVATE_KEY`; the entry point is the one place that reads the environment."""
+    """Settings from the real server's environment variables (`REGISTER_ENABLED`, `MAX_FILE_NUM_PER_USER`); the
+    entry point is the one place that reads the environment (the `RAGFLOW_MOCK_<FLAG>` ones: cli_support)."""
     found: dict[str, object] = {}
     if "REGISTER_ENABLED" in environ:
         found["register_enabled"] = environ["REGISTER_ENABLED"].strip() != "0"
     limit = environ.get("MAX_FILE_NUM_PER_USER", "")
     if limit.isdigit():
         found["max_file_num_per_user"] = int(limit)
-    if environ.get("RAGFLOW_MOCK_RSA_PRIVATE_KEY"):
-        found["rsa_private_key"] = environ["RAGFLOW_MOCK_RSA_PRIVATE_KEY"]
     return found
 
 
@@ -152,62 +233,70 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
         try:
             parse_progression(args.progression)
         except ValueError as exc:
-            raise SystemExit(f"ragflow-mock serve: error: --progression {args.progression!r}: {exc}") from None
+            raise CommandError(f"--progression {args.progression!r}: {exc}") from None
         overrides["progression"] = args.progression
     if args.tokens_per_second is not None:
         overrides["stream_tokens_per_second"] = args.tokens_per_second
         if args.tokens_per_second == 0:
             overrides["stream_first_token_delay"] = 0.0
     if args.timezone is not None:
+        try:
+            zoneinfo.ZoneInfo(args.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise CommandError(
+                f"--timezone {args.timezone!r}: not a known time zone (e.g. Asia/Shanghai, UTC)"
+            ) from None
         overrides["timezone"] = args.timezone
     if getattr(args, "cors_origins", None):
         overrides["cors_origins"] = tuple(args.cors_origins)
+    if getattr(args, "webui_dist", None):
+        if not os.path.isfile(os.path.join(args.webui_dist, "index.html")):
+            raise CommandError(f"--webui-dist {args.webui_dist!r}: no index.html there (expected a built web UI)")
+        overrides["webui_dist"] = args.webui_dist
+    overrides.update(_setting_flag_values(args))
     return replace(settings, **overrides)  # type: ignore[arg-type]
 
 
+def _setting_flag_values(args: argparse.Namespace) -> dict[str, object]:
+    """The `Settings` overrides of `_add_setting_flags` (only the flags given)."""
+    found: dict[str, object] = {
+        name: getattr(args, name)
+        for name in (
+            "id_seed",
+            "max_content_length",
+            "strict_tenant_isolation",
+            "register_enabled",
+            "max_file_num_per_user",
+            "rsa_private_key",
+            "rsa_key_passphrase",
+            "configure_new_tenants",
+        )
+        if getattr(args, name, None) is not None
+    }
+    if args.first_token_delay is not None:
+        found["stream_first_token_delay"] = args.first_token_delay
+    if args.virtual_clock:
+        found["virtual_clock"] = True
+    if args.no_request_log:
+        found["request_log"] = False
+    if args.extra:
+        pairs = [item.partition("=") for item in args.extra]
+        if any(not key or not sep for key, sep, _ in pairs):
+            raise CommandError(f"--extra {args.extra!r}: expected KEY=VALUE")
+        found["extra"] = {key: value for key, _, value in pairs}
+    return found
+
+
 def _serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = settings_from_args(args)
-    app = create_app(settings)
-    state = emulator_state(app)
-    served: ASGIApp = app
-    state_file = StateFile(state, args.state_file) if args.state_file else None
-    if state_file is not None:
-        try:
-            if state_file.open():
-                print(f"  state restored from {args.state_file}")
-        except SnapshotError as exc:
-            raise SystemExit(f"ragflow-mock serve: error: --state-file: {exc}") from None
-        served = DurableWrites(app, state_file)
-    base = f"http://{args.host}:{args.port}"
-    print(f"ragflow-mockserver listening on {base}")
-    print(f"  API base URL : {base}/api/v1")
-    for key in settings.api_keys:
-        print(f"  API key      : {key}   (Authorization: Bearer {key})")
-    for profile in selected_profiles(settings):
-        print(f"  profile      : {profile.name} at {', '.join(profile.owns)} (and under {profile.prefix})")
-    print(f"  try          : curl -H 'Authorization: Bearer {settings.api_keys[0]}' {base}/api/v1/datasets")
-    sys.stdout.flush()
-    try:
-        uvicorn.run(served, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
-    finally:
-        if state_file is not None:
-            state_file.save_now()
-            print(f"state saved to {args.state_file}")
-    return 0
+    from mockserver.serve_command import serve
+
+    return serve(args, settings_from_args(args))
 
 
 def _routes(args: argparse.Namespace) -> int:
-    print("profile current (always served)")
-    for op in load_operations():
-        print(f"{op.method:7} {op.path:70} {op.operation_id:36} {op.document}")
-    for profile in PROFILES:
-        switch = "--legacy-profile" if profile.namespace == LEGACY else "--profile"
-        print(f"\nprofile {profile.name} — {profile.summary}")
-        print(f"  always under {profile.prefix}/…; at {', '.join(profile.owns)} with {switch} {profile.name}")
-        for op in profile_operations(profile):
-            print(f"{op.method:7} {op.path:70} {op.operation_id:36} {op.document}")
-    return 0
+    from mockserver.serve_command import print_routes
+
+    return print_routes(args)
 
 
 CONTRACT_EXTRA = frozenset({"schemathesis", "hypothesis", "jsonschema", "referencing"})
@@ -223,8 +312,8 @@ def _conformance(args: argparse.Namespace) -> int:
         if (exc.name or "").partition(".")[0] not in CONTRACT_EXTRA:
             raise
         print(
-            f"ragflow-mock conformance: error: {exc.name} is missing; "
-            "install the contract extra: pip install 'ragflow-mockserver[contract]'",
+            f"ragflow-mock conformance: error: {exc.name} is missing; install the contract extra "
+            "(from a checkout: pip install '.[contract]'; from a wheel: pip install '<wheel file>[contract]')",
             file=sys.stderr,
         )
         return 2
@@ -240,7 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ragflow-mockserver {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # every sub-parser is an EnvironmentParser (serve turns its environment variables on)
+    sub = cast(SubParsers, parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=EnvironmentParser))
     _add_serve(sub)
     _add_routes(sub)
     add_conformance_parser(sub, _conformance)
@@ -254,5 +344,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "func"):
         parser.print_help()
         return 0
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except CommandError as exc:
+        print(f"ragflow-mock {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # the reader went away (`ragflow-mock routes | head`): nothing more to say, and nowhere to say it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 2
     return result

@@ -7,6 +7,8 @@ from typing import Literal
 
 DEFAULT_API_KEY = "ragflow-mock-key"
 DEFAULT_PORT = 9380
+RAGFLOW_KEY_PAIR = "ragflow"
+"""`Settings.rsa_private_key` value naming the key pair RAGFlow publishes (shipped with the emulator)."""
 
 ProgressionName = Literal["immediate", "polls", "seconds", "fail"]
 
@@ -62,9 +64,18 @@ class Settings:
     max_file_num_per_user: int | None = None
     """Documents one tenant may hold (the server's `MAX_FILE_NUM_PER_USER`). None = unset: the `/api/v1` upload
     has no limit and the legacy `/v1/api/document/upload` stops at 8192, as the two server code paths default."""
-    rsa_private_key: str | None = None
-    """Path of the unencrypted PEM key that decrypts transported passwords (the server's `conf/private.pem`);
-    None: a well-formed ciphertext is accepted as an opaque secret."""
+    rsa_private_key: str | None = RAGFLOW_KEY_PAIR
+    """The PEM key that decrypts transported passwords: `RAGFLOW_KEY_PAIR` (default) is RAGFlow's own
+    `conf/private.pem`, matching the public key built into its web UI; or a path to another PEM (encrypted ones
+    with `rsa_key_passphrase`); None: a well-formed ciphertext is accepted as an opaque secret."""
+    rsa_key_passphrase: str = "Welcome"
+    """Passphrase of an encrypted `rsa_private_key` (RAGFlow's is `Welcome`)."""
+    configure_new_tenants: bool = True
+    """Give a newly registered user's tenant a usable default chat model (with its provider configured) and the
+    built-in embedding model, so the web UI never asks to set up models first; False: the real server's empty
+    `llm_id` (behavior-accounts-tenants.md §2.9)."""
+    webui_dist: str | None = None
+    """A built web UI (RAGFlow's `web/dist`) served on the API's origin, with `index.html` for client routes."""
     profile: str = "current"
     """Who answers the singular `/api/v1/dataset…` and `/api/v1/chat…`: `current` (nobody: 404, as the seed-era
     server), `2024-06-dataset` or `2024-10-draft` (docs/profiles.md). Every profile is also under `/_p/<name>`."""
@@ -75,8 +86,15 @@ class Settings:
 
     @classmethod
     def for_tests(cls, **overrides: object) -> Settings:
-        """Instant everything, deterministic ids, virtual clock."""
-        base = cls(id_seed=1, virtual_clock=True, progression="immediate")
+        """Instant everything, deterministic ids, virtual clock; the suites' precomputed password ciphertexts are
+        opaque secrets (no key pair) and registered tenants start as the real server leaves them."""
+        base = cls(
+            id_seed=1,
+            virtual_clock=True,
+            progression="immediate",
+            rsa_private_key=None,
+            configure_new_tenants=False,
+        )
         return replace(base, **overrides)  # type: ignore[arg-type]
 
     @classmethod

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from mockserver.cli import build_parser, main, settings_from_args
+from mockserver.cli_support import CommandError
 from mockserver.settings import DEFAULT_API_KEY
 
 
@@ -50,7 +51,7 @@ def test_python_dash_m_works() -> None:
 
 def test_serve_rejects_a_bad_progression_with_a_clear_message() -> None:
     args = build_parser().parse_args(["serve", "--progression", "sometimes"])
-    with pytest.raises(SystemExit, match="--progression 'sometimes'"):
+    with pytest.raises(CommandError, match="--progression 'sometimes'"):
         settings_from_args(args)
 
 
@@ -73,14 +74,16 @@ def test_help_and_conformance_parser_need_no_contract_extra() -> None:
     done = subprocess.run([sys.executable, "-c", _WITHOUT_THE_CONTRACT_EXTRA], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "usage: ragflow-mock conformance" in done.stdout
-    assert "install the contract extra: pip install 'ragflow-mockserver[contract]'" in done.stderr
+    assert (
+        "jsonschema is missing; install the contract extra (from a checkout: pip install '.[contract]'" in done.stderr
+    )
 
 
 def test_serve_reads_the_servers_environment_variables() -> None:
     """The entry point is the one place reading the environment: REGISTER_ENABLED, MAX_FILE_NUM_PER_USER, the key."""
     args = build_parser().parse_args(["serve"])
-    env = {"REGISTER_ENABLED": " 0 ", "MAX_FILE_NUM_PER_USER": "3", "RAGFLOW_MOCK_RSA_PRIVATE_KEY": "/k.pem"}
+    env = {"REGISTER_ENABLED": " 0 ", "MAX_FILE_NUM_PER_USER": "3"}
     settings = settings_from_args(args, env)
-    assert (settings.register_enabled, settings.max_file_num_per_user, settings.rsa_private_key) == (False, 3, "/k.pem")
+    assert (settings.register_enabled, settings.max_file_num_per_user) == (False, 3)
     default = settings_from_args(args, {"REGISTER_ENABLED": "yes", "MAX_FILE_NUM_PER_USER": "x"})
-    assert (default.register_enabled, default.max_file_num_per_user, default.rsa_private_key) == (True, None, None)
+    assert (default.register_enabled, default.max_file_num_per_user, default.rsa_private_key) == (True, None, "ragflow")

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import time
+from typing import Any
 
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.http.context import RequestContext
 from mockserver.http.types import Next
+from mockserver.state.emulator import EmulatorState
 from mockserver.state.journal import BODY_SUMMARY_LIMIT, summarise_body
+
+log = logging.getLogger("mockserver")
 
 
 def _summary(ctx: RequestContext) -> object:
@@ -40,3 +47,53 @@ async def journal_interceptor(ctx: RequestContext, call_next: Next) -> Response:
         at=at,
     )
     return response
+
+
+UNKNOWN_ROUTE = "unknownRoute"
+"""The journal's operation id for a request no route of the spec matched (no spec operation has it)."""
+
+
+def unknown_route_recorder(state: EmulatorState, not_found: ASGIApp) -> ASGIApp:
+    """The router's default, wrapped: every request to an unknown route is logged (warning) and journaled."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await not_found(scope, receive, send)
+            return
+        started = time.perf_counter()
+        at = state.clock.now()
+        reply: dict[str, Any] = {"status": 0, "body": b""}
+
+        async def watched(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                reply["status"] = message["status"]
+            elif message["type"] == "http.response.body":
+                reply["body"] += message.get("body", b"")
+            await send(message)
+
+        await not_found(scope, receive, watched)
+        method, path = scope["method"], scope["path"]
+        log.warning(
+            "unknown route %s %s -> %s (not in the spec; `ragflow-mock routes` lists them)",
+            method,
+            path,
+            reply["status"],
+        )
+        try:
+            code = json.loads(reply["body"]).get("code")
+        except (ValueError, AttributeError):
+            code = None
+        state.journal.record(
+            operation_id=UNKNOWN_ROUTE,
+            method=method,
+            path=path,
+            query=scope.get("query_string", b"").decode("latin-1"),
+            tenant_id=None,
+            status=reply["status"],
+            code=code if isinstance(code, int) else None,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            body=None,
+            at=at,
+        )
+
+    return app

@@ -36,6 +36,7 @@ class SeedReport:
     chats: dict[str, str] = field(default_factory=dict)
     agents: dict[str, str] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)
+    web_user: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON view."""
@@ -193,6 +194,13 @@ def load_world(backends: Backends, tenant: TenantBackend, world: World) -> SeedR
         if owner is None:
             backends.add_token(tenant, key)
         report.keys.append(key)
+    if world.web_user is not None:
+        spec = world.web_user
+        try:
+            backends.accounts.add_user(tenant, spec.email, spec.password, spec.nickname)
+        except RagflowError as err:
+            raise WorldError(f"{world.name}: web_user: {err.message}") from None
+        report.web_user = spec.email
     for i, dataset in enumerate(world.datasets):
         _seed_dataset(tenant, world, i, dataset, report)
     _seed_chats(tenant, world, report)
@@ -222,7 +230,11 @@ def seed_configured_tenants(backends: Backends, source: str | Path | dict[str, A
         tenant = backends.tenant_for_key(key)
         if tenant is not None:
             # extra keys of the world only go to the first tenant: one key, one tenant
-            reports.append(load_world(backends, tenant, world if index == 0 else world.model_copy(update={"keys": []})))
+            reports.append(
+                load_world(
+                    backends, tenant, world if index == 0 else world.model_copy(update={"keys": [], "web_user": None})
+                )
+            )
     return reports
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from mockserver.core.clock import Clock, VirtualClock
 from mockserver.core.ids import IdFactory
-from mockserver.core.indexes import DueQueue, Table
+from mockserver.core.indexes import Derived, DueQueue, Table
 from mockserver.core.jsonbytes import json_utf8
 from mockserver.settings import Settings
 from mockserver.state.backend import ApiToken, Backends, TenantBackend
@@ -27,7 +27,7 @@ from mockserver.state.emulator import EmulatorState
 FORMAT = "ragflow-mockserver-snapshot"
 VERSION = 1
 _TENANT_SCALARS = ("name", "embd_id", "llm_id", "rerank_id", "asr_id", "img2txt_id")
-_LINKS = (TenantBackend, Backends, Clock, IdFactory, Settings, Table, DueQueue)
+_LINKS = (TenantBackend, Backends, Clock, IdFactory, Settings, Table, DueQueue, Derived)
 """Objects a store points at rather than owns: re-linked on restore, never serialised (tables and due queues
 are derived from the store's state and rebuild themselves from it)."""
 _FACTORIES: dict[str, Any] = {"list": list, "dict": dict, "set": set, "int": int, "float": float, "str": str}

@@ -99,12 +99,21 @@ class WorldTenant(_Strict):
     embd_id: str | None = None
 
 
+class WorldWebUser(_Strict):
+    """A web-UI login owning the world's tenant (its user id is the tenant id)."""
+
+    email: str = Field(pattern=r"^[\w._-]+@([\w_-]+\.)+[\w-]{2,}$")
+    password: str = Field(min_length=1, description="clear text; the UI sends it RSA-encrypted")
+    nickname: str = Field(default="demo", min_length=1, max_length=100)
+
+
 class World(_Strict):
     """A whole tenant's state."""
 
     name: str = "world"
     description: str = ""
     keys: list[str] = Field(default_factory=list, description="extra API keys that reach this tenant")
+    web_user: WorldWebUser | None = Field(default=None, description="a web-UI login owning this tenant")
     tenant: WorldTenant = Field(default_factory=WorldTenant)
     datasets: list[WorldDataset] = Field(default_factory=list)
     chats: list[WorldChat] = Field(default_factory=list)

@@ -15,6 +15,10 @@ from mockserver.core.jsonbytes import encode
 R = TypeVar("R", bound="Indexed")
 
 
+class Derived:
+    """Marker of an index a store derives from its own state: rebuilt from that state, never serialised."""
+
+
 class Indexed:
     """Base of a record kept in a `Table`: every attribute write reaches the table and drops the cached bytes.
 

@@ -82,3 +82,14 @@ def error_tail(*, with_message: bool) -> Callable[[str], list[bytes]]:
         return [frame(failure), result_frame(True, with_message=with_message)]
 
     return frames
+
+
+def retcode_frame(data: Any, code: int = 0, message: str = "") -> bytes:
+    """An event of the 2024-05 (v0.7.0) legacy completion: `{"retcode": c, "retmsg": m, "data": …}`."""
+    return frame({"retcode": code, "retmsg": message, "data": data})
+
+
+def retcode_error_tail(message: str) -> list[bytes]:
+    """The 2024-05 legacy completion's error event for an exception in its generator, then its terminator."""
+    failure = {"answer": "**ERROR**: " + message, "reference": []}
+    return [retcode_frame(failure, 500, message), retcode_frame(True)]

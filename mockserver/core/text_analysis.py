@@ -35,7 +35,7 @@ def count_tokens(text: str) -> int:
         core = piece.strip()
         if not core or core[0].isdigit():
             total += 1
-        elif core[0].isalpha() and not _is_cjk(core[0]):
+        elif core[0].isalpha():  # a CJK letter is always a one-character piece: 1 either way
             total += 1 + (len(core) - 1) // 7
         elif _is_cjk(core[0]):
             total += 1

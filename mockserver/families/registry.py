@@ -21,6 +21,10 @@ from mockserver.families.legacy import completion_handlers as legacy_completion_
 from mockserver.families.legacy import document_handlers as legacy_document_handlers
 from mockserver.families.legacy import handlers as legacy_handlers
 from mockserver.families.retrieval import handlers as retrieval_handlers
+from mockserver.families.webui import chunk_handlers as webui_chunk_handlers
+from mockserver.families.webui import dialog_handlers as webui_dialog_handlers
+from mockserver.families.webui import document_handlers as webui_document_handlers
+from mockserver.families.webui import kb_handlers as webui_kb_handlers
 from mockserver.http.types import Handler
 
 _FAMILY_HANDLERS: tuple[dict[str, Handler], ...] = (
@@ -43,6 +47,10 @@ _FAMILY_HANDLERS: tuple[dict[str, Handler], ...] = (
     legacy_handlers.HANDLERS,
     legacy_document_handlers.HANDLERS,
     legacy_completion_handlers.HANDLERS,
+    webui_kb_handlers.HANDLERS,
+    webui_document_handlers.HANDLERS,
+    webui_chunk_handlers.HANDLERS,
+    webui_dialog_handlers.HANDLERS,
 )
 
 

@@ -80,6 +80,14 @@ def legacy_api_key(backends: Backends, header: str | None) -> Identity:
     return found
 
 
+def v07_api_key(backends: Backends, header: str | None) -> Identity:
+    """2024-05 (v0.7.0) `/v1/api` inline check: crashes for bad headers, 109 `Token is not valid!"` otherwise."""
+    found = _identity(backends, backends.token(_split_or_crash(header)))
+    if found is None:
+        raise AuthError('Token is not valid!"')
+    return found
+
+
 def login_token(backends: Backends, header: str | None) -> Identity:
     """Web-login token (raw, no `Bearer`); any failure is the 401 Unauthorized body."""
     tenant = backends.tenant_for_login_token(header) if header else None
@@ -113,6 +121,7 @@ SCHEMES: dict[str, Authenticator] = {
     "DifyApiKey": dify_api_key,
     "BetaToken": beta_token,
     "LegacyApiKey": legacy_api_key,
+    "V07ApiKey": v07_api_key,
     "LoginToken": login_token,
     "DatasetApiKey": dataset_api_key,
     "DraftApiKey": draft_api_key,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from mockserver.core.errors import ArgumentError
+from mockserver.core.errors import ArgumentError, WerkzeugError
 from mockserver.core.python_failures import not_a_container
 from mockserver.http.context import RequestContext
 
@@ -22,3 +23,25 @@ async def require_arguments(ctx: RequestContext, *names: str) -> Any:
     if missing:
         raise ArgumentError(f"required argument are missing: {','.join(missing)}; ", data=None)
     return checked
+
+
+async def flask_get_json(ctx: RequestContext) -> Any:
+    """Flask's plain `request.get_json()` (the web list routes): a JSON content type and a valid body, or the
+    Werkzeug error the global handler renders (415 / 400 reprs, code 100)."""
+    content_type = ctx.request.headers.get("content-type") or ""
+    mime = content_type.split(";", 1)[0].strip().lower()
+    if not (mime == "application/json" or (mime.startswith("application/") and mime.endswith("+json"))):
+        raise WerkzeugError("UnsupportedMediaType", 415, "Unsupported Media Type")
+    raw = await ctx.body()
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise WerkzeugError("BadRequest", 400, "Bad Request") from None
+
+
+def query_arg(ctx: RequestContext, name: str) -> str:
+    """`request.args[name]`: an absent key is Werkzeug's BadRequestKeyError (code 100 through the global handler)."""
+    value = ctx.query.get(name)
+    if value is None:
+        raise WerkzeugError("BadRequestKeyError", 400, "Bad Request")
+    return value

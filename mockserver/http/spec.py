@@ -15,7 +15,7 @@ import yaml
 
 from mockserver.paths import openapi_dir
 
-SPEC_FILES = ("ragflow.yaml", "legacy.yaml", "accounts.yaml", "admin.yaml")
+SPEC_FILES = ("ragflow.yaml", "legacy.yaml", "accounts.yaml", "webui.yaml", "admin.yaml")
 """Documents that make up the routing table, in order; missing ones are skipped."""
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mockserver.profiles import dataset_2024_06, draft_2024_10
+from mockserver.profiles import dataset_2024_06, draft_2024_10, legacy_2024_05
 from mockserver.profiles.base import CURRENT, DATASET, LEGACY, Namespace, Profile
 from mockserver.settings import Settings
 
-PROFILES: tuple[Profile, ...] = (dataset_2024_06.PROFILE, draft_2024_10.PROFILE)
+PROFILES: tuple[Profile, ...] = (legacy_2024_05.PROFILE, dataset_2024_06.PROFILE, draft_2024_10.PROFILE)
 """Every historical profile, in the order `routes`, `/docs` and the guide list them. Register new ones here."""
 
 SWITCHES: dict[Namespace, str] = {LEGACY: "legacy_profile", DATASET: "profile"}

@@ -12,7 +12,7 @@ from mockserver.core.clock import Clock, RealClock, VirtualClock
 from mockserver.core.ids import IdFactory
 from mockserver.core.lifecycle import Progression, parse_progression
 from mockserver.core.search import SearchIndex
-from mockserver.families.accounts.models import AccountStore
+from mockserver.families.accounts.models import DEFAULT_CHAT_MODEL, DEFAULT_EMBEDDING_MODEL, AccountStore
 from mockserver.families.accounts.profile import TenantProfile
 from mockserver.families.agents.models import AgentStore
 from mockserver.families.agents.sessions import AgentSessionStore
@@ -22,11 +22,6 @@ from mockserver.families.chunks.models import ChunkStore
 from mockserver.families.datasets.models import DatasetDependent, DatasetStore
 from mockserver.families.documents.models import DocumentStore
 from mockserver.settings import Settings
-
-DEFAULT_EMBEDDING_MODEL = "BAAI/bge-large-zh-v1.5@BAAI"
-"""A full-image deployment's default embedding model for a new tenant."""
-DEFAULT_CHAT_MODEL = "qwen-plus@Tongyi-Qianwen"
-"""Chat model the emulator configures for tenants it provisions itself (keys from the CLI or a world)."""
 
 
 @dataclass
@@ -114,6 +109,8 @@ class Backends:
         self._betas: dict[str, ApiToken] = {}
         self._of_tenant: dict[str, dict[str, None]] = {}
         """Tenant id → the (lower-cased) keys of its tokens, in registration order."""
+        self._of_dialog: dict[str, dict[str, None]] = {}
+        """Dialog (chat or agent) id → the (lower-cased) keys bound to it, in registration order."""
         self.accounts: AccountStore = AccountStore(self)
         if provision:
             for key in settings.api_keys:
@@ -187,9 +184,20 @@ class Backends:
         old = self._tokens.get(key)
         if old is not None and old.tenant_id != row.tenant_id:
             self._of_tenant.get(old.tenant_id, {}).pop(key, None)
+        if old is not None and old.dialog_id != row.dialog_id:
+            self._unbind(old.dialog_id, key)
         self._tokens[key] = row
         self._betas[row.beta.lower()] = row
         self._of_tenant.setdefault(row.tenant_id, {})[key] = None
+        if row.dialog_id is not None:
+            self._of_dialog.setdefault(row.dialog_id, {})[key] = None
+
+    def _unbind(self, dialog_id: str | None, key: str) -> None:
+        bucket = self._of_dialog.get(dialog_id) if dialog_id is not None else None
+        if bucket is not None:
+            bucket.pop(key, None)
+            if not bucket:
+                del self._of_dialog[dialog_id]  # type: ignore[arg-type]
 
     def all_tokens(self) -> list[ApiToken]:
         """Every token row, in registration order."""
@@ -203,6 +211,7 @@ class Backends:
             if row is not None:
                 self._betas.pop(row.beta.lower(), None)
                 self._of_tenant.get(row.tenant_id, {}).pop(row.token.lower(), None)
+                self._unbind(row.dialog_id, row.token.lower())
             return row is not None
 
     def token(self, key: str) -> ApiToken | None:
@@ -216,6 +225,10 @@ class Backends:
     def tokens_of(self, tenant_id: str) -> list[ApiToken]:
         """All token rows of a tenant."""
         return [self._tokens[k] for k in self._of_tenant.get(tenant_id, ())]
+
+    def dialog_tokens(self, dialog_id: str) -> list[ApiToken]:
+        """All token rows bound to a chat or agent (any tenant), in registration order."""
+        return [self._tokens[k] for k in self._of_dialog.get(dialog_id, ())]
 
     def tenant(self, tenant_id: str) -> TenantBackend | None:
         """The tenant with this id, if any."""

@@ -12,12 +12,17 @@ from tests.architecture.imports import graph, modules, strongly_connected
 OPTIONAL_LAZY = {
     ("mockserver.cli", "mockserver.conformance.command"),
     ("mockserver", "mockserver.app"),
+    ("mockserver.cli", "mockserver.serve_command"),
+    ("mockserver.cli", "mockserver.profiles.registry"),
 }
 """(importer, imported) pairs allowed to stay inside a function, each for a reason:
 - `cli` → `conformance.command`: the engine needs the optional `contract` extra (schemathesis, hypothesis,
   jsonschema), which `ragflow-mock --help` and `serve` must not;
 - `mockserver` → `mockserver.app`: the package face re-exports `create_app` (PEP 562 `__getattr__`), so that
-  importing any store module does not load the HTTP stack (Starlette) with it."""
+  importing any store module does not load the HTTP stack (Starlette) with it;
+- `cli` → `serve_command`: `serve` and `routes` load uvicorn, the app and the spec only when they run, so
+  `ragflow-mock --help` and `--version` stay fast; `cli` → `profiles.registry`: the `--profile` choices, loaded
+  (with the HTTP layer the profiles build on) only when a profile value is checked."""
 
 HTTP_FREE_PREFIXES = ("mockserver.core", "mockserver.state", "mockserver.settings", "mockserver.paths")
 """Packages that never reach the HTTP layer; besides them, every family module whose name does not end in

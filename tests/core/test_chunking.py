@@ -134,3 +134,54 @@ def test_unreadable_and_legacy_formats_get_labelled_placeholders() -> None:
 
 def test_empty_file_has_no_chunks() -> None:
     assert texts("empty.txt", b"") == []
+
+
+def _word_file(paragraphs: int, table: bool = False) -> bytes:
+    from docx import Document
+
+    document = Document()
+    for i in range(paragraphs):
+        document.add_paragraph(f"Paragraph {i} about glaciers.")
+    if table:
+        grid = document.add_table(rows=2, cols=2)
+        for r in range(2):
+            for c in range(2):
+                grid.cell(r, c).text = f"r{r}c{c}"
+    link = document.add_paragraph("tab\there")
+    link.add_run().add_break()
+    link.add_run("after break")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_docx_stream_reads_what_python_docx_reads() -> None:
+    """issue 16 item 7: the streaming .docx reader gives python-docx's paragraph and table texts."""
+    from docx import Document
+
+    from mockserver.core.chunking.docx_text import docx_text
+
+    data = _word_file(5, table=True)
+    document = Document(io.BytesIO(data))
+    paragraphs, rows, stopped = docx_text(data, 10_000)
+    assert paragraphs == [p.text for p in document.paragraphs if p.text.strip()]
+    assert rows == [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert not stopped
+    assert [s.text for s in read("d.docx", data).sections][-2:] == ["r0c0; r0c1\n", "r1c0; r1c1\n"]
+
+
+def test_large_inputs_are_read_up_to_the_text_bound() -> None:
+    """A 2,000-paragraph .docx read with a 20,000-character bound, a CSV and a text file past `MAX_TEXT_CHARS`."""
+    from mockserver.core.chunking.docx_text import docx_text
+    from mockserver.core.chunking.readers import MAX_TEXT_CHARS, bounded
+
+    paragraphs, _, stopped = docx_text(_word_file(2_000), 20_000)
+    assert stopped and 20_000 <= sum(map(len, paragraphs)) < 20_100
+    rows = "".join(f"{i},{'x' * 90}\n" for i in range(MAX_TEXT_CHARS // 90 + 100)).encode()
+    extracted = read("t.csv", rows)
+    assert extracted.rows is not None and len(extracted.rows) == len(extracted.sections)
+    assert sum(len(s.text) for s in extracted.sections) <= MAX_TEXT_CHARS
+    text = read("t.txt", b"y" * (MAX_TEXT_CHARS + 5))
+    assert [len(s.text) for s in text.sections] == [MAX_TEXT_CHARS]
+    small = read("t.txt", b"short")
+    assert bounded(small) is small

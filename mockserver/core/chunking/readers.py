@@ -9,9 +9,11 @@ import hashlib
 import io
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import Any
+
+from mockserver.core.chunking.docx_text import docx_text
 
 TEXT_EXTENSIONS = frozenset(
     [
@@ -45,6 +47,9 @@ LEGACY_BINARY = frozenset(["doc", "ppt", "xls", "wps", "pages", "numbers", "key"
 LOG = logging.getLogger("mockserver.parsing")
 NOT_PAGED = 100_000_000
 """The page count the server's tasks use for formats without pages."""
+MAX_TEXT_CHARS = 1_000_000
+"""Characters of extracted text the emulator chunks per document (about 500 pages); the rest of a larger file
+is not read, so a pathological upload parses in bounded time and memory (docs/quirks.md)."""
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,25 @@ def placeholder(name: str, data: bytes, reason: str) -> Extracted:
     return Extracted([Section(text)], placeholder=True)
 
 
+def bounded(extracted: Extracted, max_chars: int = MAX_TEXT_CHARS) -> Extracted:
+    """The first `max_chars` characters of what a reader found (rows cut with the sections they became)."""
+    size = 0
+    for index, section in enumerate(extracted.sections):
+        if size + len(section.text) > max_chars:
+            cut = replace(section, text=section.text[: max_chars - size])
+            sections = [*extracted.sections[:index], cut] if cut.text else extracted.sections[:index]
+            rows = None if extracted.rows is None else extracted.rows[: len(sections)]
+            return replace(extracted, sections=sections, rows=rows)
+        size += len(section.text)
+    return extracted
+
+
 def read(name: str, data: bytes) -> Extracted:
-    """Dispatch on the extension; unreadable content becomes a labelled placeholder."""
+    """Dispatch on the extension (at most `MAX_TEXT_CHARS` of text); unreadable content becomes a placeholder."""
+    return bounded(_read(name, data))
+
+
+def _read(name: str, data: bytes) -> Extracted:
     ext = extension(name)
     reader = _READERS.get(ext)
     if reader is None:
@@ -182,7 +204,14 @@ def _json(data: bytes) -> Extracted:
 
 
 def _csv(data: bytes) -> Extracted:
-    rows = [row for row in csv.reader(io.StringIO(decode_text(data))) if any(cell.strip() for cell in row)]
+    rows: list[list[str]] = []
+    size = 0
+    for row in csv.reader(io.StringIO(decode_text(data))):
+        if any(cell.strip() for cell in row):
+            rows.append(row)
+            size += sum(len(cell) + 1 for cell in row)
+            if size > MAX_TEXT_CHARS:
+                break
     return Extracted([Section(",".join(row) + "\n") for row in rows], rows=rows)
 
 
@@ -217,13 +246,9 @@ def _pdf(data: bytes) -> Extracted:
 
 
 def _docx(data: bytes) -> Extracted:
-    from docx import Document
-
-    document = Document(io.BytesIO(data))
-    sections = [Section(p.text + "\n") for p in document.paragraphs if p.text.strip()]
-    for table in document.tables:
-        for row in table.rows:
-            sections.append(Section("; ".join(cell.text.strip() for cell in row.cells) + "\n"))
+    paragraphs, rows, _ = docx_text(data, MAX_TEXT_CHARS)
+    sections = [Section(text + "\n") for text in paragraphs]
+    sections += [Section("; ".join(cell.strip() for cell in cells) + "\n") for cells in rows]
     return Extracted(sections)
 
 

@@ -20,6 +20,8 @@ class Piece:
 
     text: str
     positions: list[list[int]] = field(default_factory=list)
+    tokens: int | None = None
+    """`count_tokens(text)` when computed ahead (off the event loop), else None."""
 
 
 def decode_delimiter(raw: Any) -> str:

@@ -15,6 +15,8 @@ from typing import Any
 
 from mockserver.core.errors import PythonError
 from mockserver.core.python_failures import from_exception
+from mockserver.families.accounts.pem import decrypt_pem
+from mockserver.settings import RAGFLOW_KEY_PAIR
 
 _DEFAULT_SALT = b"itsdangerous"
 _SCRYPT = (32768, 8, 1)
@@ -125,12 +127,17 @@ def _der_sequence(data: bytes) -> list[tuple[int, bytes]]:
     return items
 
 
-def load_private_key(pem: str) -> RsaPrivateKey:
-    """Parse an unencrypted PKCS#1 (`RSA PRIVATE KEY`) or PKCS#8 (`PRIVATE KEY`) PEM."""
-    if "ENCRYPTED" in pem:
-        raise ValueError("encrypted private keys are not supported; decrypt it first (openssl rsa -in … -out …)")
-    body = "".join(line for line in pem.splitlines() if line and not line.startswith("-----"))
-    der = base64.b64decode(body)
+SHIPPED_PRIVATE_KEY = Path(__file__).resolve().parent / "keys" / "ragflow_private.pem"
+"""RAGFlow's published `conf/private.pem` (encrypted with the passphrase `Welcome`); `keys/ragflow_public.pem` is
+the public half, the key the web UI has built in."""
+
+
+def load_private_key(pem: str, passphrase: str = "Welcome") -> RsaPrivateKey:
+    """Parse a PKCS#1 (`RSA PRIVATE KEY`) or PKCS#8 (`PRIVATE KEY`) PEM; an OpenSSL-encrypted PKCS#1 PEM
+    (`Proc-Type: 4,ENCRYPTED`, DES-EDE3-CBC, as RAGFlow ships it) is decrypted with `passphrase`."""
+    if "BEGIN ENCRYPTED PRIVATE KEY" in pem:
+        raise ValueError("PKCS#8-encrypted keys are not supported; decrypt it first (openssl rsa -in … -out …)")
+    der = decrypt_pem(pem, passphrase)
     _, outer, _ = _der_read(der, 0)
     fields = _der_sequence(outer)
     if len(fields) == 3 and fields[2][0] == 0x04:  # PKCS#8: version, algorithm, OCTET STRING(PKCS#1)
@@ -142,11 +149,37 @@ def load_private_key(pem: str) -> RsaPrivateKey:
     return RsaPrivateKey(n=numbers[1], d=numbers[3])
 
 
-def private_key_from(path: str | None) -> RsaPrivateKey | None:
-    """The key pair at `path` (`Settings.rsa_private_key`), if one is configured."""
+def private_key_from(path: str | None, passphrase: str = "Welcome") -> RsaPrivateKey | None:
+    """The key pair at `path` (`Settings.rsa_private_key`; `RAGFLOW_KEY_PAIR` is the shipped one), if configured."""
     if not path:
         return None
-    return load_private_key(Path(path).read_text(encoding="ascii"))
+    target = SHIPPED_PRIVATE_KEY if path == RAGFLOW_KEY_PAIR else Path(path)
+    return _cached_key(str(target), target.stat().st_mtime_ns, passphrase)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_key(path: str, mtime_ns: int, passphrase: str) -> RsaPrivateKey:
+    """Decrypting a PEM costs ~0.1 s in pure Python: once per file version and passphrase."""
+    return load_private_key(Path(path).read_text(encoding="ascii"), passphrase)
+
+
+def encrypt_password(plain: str, public_n: int, public_e: int = 65537, *, rng: Any = None) -> str:
+    """What the web UI sends: base64(RSA-PKCS#1-v1.5(base64(plain))) under a public key (tests, examples)."""
+    message = base64.b64encode(plain.encode("utf-8"))
+    size = (public_n.bit_length() + 7) // 8
+    chooser = rng if rng is not None else secrets.SystemRandom()
+    padding = bytes(chooser.randrange(1, 256) for _ in range(size - 3 - len(message)))
+    block = b"\x00\x02" + padding + b"\x00" + message
+    cipher = pow(int.from_bytes(block, "big"), public_e, public_n).to_bytes(size, "big")
+    return base64.b64encode(cipher).decode("ascii")
+
+
+def shipped_public_modulus() -> int:
+    """The modulus of the shipped key pair (its public key is the one RAGFlow's web UI encrypts with)."""
+    key = private_key_from(RAGFLOW_KEY_PAIR)
+    if key is None:  # never: the shipped key always loads
+        raise RuntimeError("shipped RSA key missing")
+    return key.n
 
 
 def decode_transported_password(value: Any, key: RsaPrivateKey | None) -> str:

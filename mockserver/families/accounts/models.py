@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from mockserver.core.catalog import split_model_id
 from mockserver.core.clock import Clock
 from mockserver.core.errors import DataError
 from mockserver.core.ids import IdFactory
@@ -36,6 +38,12 @@ SUCCESS_HEADERS = {
     "Access-Control-Expose-Headers": "Authorization",
 }
 """Headers register and login add next to `Authorization` (the singular `Method` is the server's)."""
+DEFAULT_CHAT_MODEL = "qwen-plus@Tongyi-Qianwen"
+"""The chat model of tenants the emulator provisions (configured keys, worlds, web users)."""
+DEFAULT_EMBEDDING_MODEL = "BAAI/bge-large-zh-v1.5@BAAI"
+"""A full-image deployment's default embedding model for a new tenant (built in, no key needed)."""
+EMULATED_PROVIDER_KEY = "emulated"
+"""The API key the emulator stores for the default chat model's provider (never sent anywhere)."""
 
 
 @dataclass
@@ -124,7 +132,7 @@ class AccountStore:
         self.backends = backends
         settings = backends.settings
         self.secret_key = settings.extra.get("secret_key") or backends.clock.local_datetime()[:10]
-        self.private_key: RsaPrivateKey | None = private_key_from(settings.rsa_private_key)
+        self.private_key: RsaPrivateKey | None = private_key_from(settings.rsa_private_key, settings.rsa_key_passphrase)
         self.register_enabled: bool = settings.register_enabled
         self.users: dict[str, User] = {}
         self.table: Table[User] = Table(lambda: self.users, USER_KEYS)
@@ -194,7 +202,39 @@ class AccountStore:
         )
         self._verified.add((user.password, secret))
         tenant = self.backends.create_tenant(user.id, name=nickname + TENANT_NAME_SUFFIX)
-        tenant.llm_id = tenant.asr_id = tenant.img2txt_id = tenant.rerank_id = ""
+        tenant.asr_id = tenant.img2txt_id = tenant.rerank_id = ""
+        if self.backends.settings.configure_new_tenants:
+            configure_default_models(tenant)
+        else:
+            tenant.llm_id = ""
+        self.table.put(user.id, user)
+        return user
+
+    def add_user(self, tenant: AccountTenant, email: str, password: str, nickname: str) -> User:
+        """A user owning an existing tenant (same id), with a clear-text password (worlds: the demo web user).
+
+        The stored secret is what the web UI's transport decrypts to: the base64 of the password.
+        """
+        if self.by_email(email) is not None:
+            raise AccountFailure(103, f"Email: {email} has already registered!")
+        clock, ids = self.backends.clock, self.backends.ids
+        now = clock.now()
+        stamp_ms, stamp_date = clock.epoch_ms(now), clock.http_date(now)
+        secret = base64.b64encode(password.encode("utf-8")).decode("ascii")
+        user = User(
+            id=tenant.tenant_id,
+            email=email,
+            nickname=nickname,
+            password=hash_password(secret, deterministic=True),
+            access_token=ids.entity(),
+            create_time=stamp_ms,
+            create_date=stamp_date,
+            update_time=stamp_ms,
+            update_date=stamp_date,
+            last_login_time=stamp_date,
+        )
+        self._verified.add((user.password, secret))
+        configure_default_models(tenant)
         self.table.put(user.id, user)
         return user
 
@@ -258,6 +298,16 @@ class AccountStore:
         if self.backends.settings.strict_tenant_isolation and tenant_id != caller.tenant_id:
             return None
         return self.backends.tenant(tenant_id)
+
+
+def configure_default_models(tenant: AccountTenant) -> None:
+    """The emulator's usable defaults for a web user's tenant: its chat model's provider gets a key (so the
+    model shows in `my_llms`) and the built-in embedding model is the default."""
+    tenant.llm_id = tenant.llm_id or DEFAULT_CHAT_MODEL
+    tenant.embd_id = tenant.embd_id or DEFAULT_EMBEDDING_MODEL
+    factory = split_model_id(tenant.llm_id)[1]
+    if factory and not tenant.profile.my_llms().get(factory):
+        tenant.profile.set_api_key(factory, EMULATED_PROVIDER_KEY, "", {})
 
 
 def _creation_failure(nickname: Any, email: str) -> str | None:

@@ -58,7 +58,7 @@ def list_system_tokens(backends: Backends, tenant_id: str) -> list[dict[str, Any
 
 def dialog_tokens(backends: Backends, tenant_id: str, dialog_id: str) -> list[dict[str, Any]]:
     """listLegacyTokens: the tenant's keys bound to one chat or agent."""
-    return [token_row(backends, r) for r in backends.tokens_of(tenant_id) if r.dialog_id == dialog_id]
+    return [token_row(backends, r) for r in backends.dialog_tokens(dialog_id) if r.tenant_id == tenant_id]
 
 
 def delete_system_token(backends: Backends, tenant_id: str, key: str) -> None:

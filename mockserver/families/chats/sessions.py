@@ -140,16 +140,23 @@ class SessionStore:
         return self.table.members(chat_id)
 
     def create(
-        self, chat: Chat, name: Any = "New session", user_id: Any = "", *, created_at: bool = False
+        self,
+        chat: Chat,
+        name: Any = "New session",
+        user_id: Any = "",
+        *,
+        created_at: bool = False,
+        session_id: str | None = None,
     ) -> Conversation:
-        """Save a session whose only message is the chat's opener (`created_at` on it when made by a completion)."""
+        """Save a session whose only message is the chat's opener (`created_at` on it when made by a completion;
+        `session_id` when the client chose the id, as the web UI does)."""
         opener: dict[str, Any] = {"role": "assistant", "content": chat.prologue}
         if created_at:
             opener["created_at"] = self.tenant.clock.now()
         clock = self.tenant.clock
         now = clock.now()
         session = Conversation(
-            id=self.tenant.ids.entity(),
+            id=session_id or self.tenant.ids.entity(),
             dialog_id=chat.id,
             name=varchar(name),
             message=[opener],

@@ -18,12 +18,12 @@ from mockserver.core.search import count_tokens, highlight, remove_redundant_spa
 from mockserver.core.tenancy import TenantContext
 from mockserver.core.validation import check_duplicate_ids, partial_result
 from mockserver.families.chunks.errors import negative_slicing
+from mockserver.families.chunks.order import DocumentOrders, order_key
 from mockserver.families.chunks.schemas import ChunkUpdate, NewChunk
 from mockserver.families.datasets.models import DatasetStore
 
 _ES_DEFAULT_SIZE = 10
 """Items the document store returns when a search has no size (`page_size=0`)."""
-_LAST = float("inf")
 
 
 def chunk_id(content: str, document_id: str) -> str:
@@ -137,7 +137,7 @@ class ChunkStore:
         self.has_index = False
         """The tenant's index exists once a chunk was ever written (it outlives deletions)."""
         self._sequence = itertools.count()
-        self._ordered: dict[str, list[str]] = {}
+        self._orders = DocumentOrders()
 
     # -- building --------------------------------------------------------------------------------
     def build(
@@ -186,7 +186,7 @@ class ChunkStore:
             if doc.status != "1":
                 chunk.available_int = int(doc.status) if doc.status.lstrip("-").isdigit() else 1
             self.add(chunk)
-            tokens += count_tokens(piece.text)
+            tokens += count_tokens(piece.text) if piece.tokens is None else piece.tokens
         return tokens
 
     # -- writing ---------------------------------------------------------------------------------
@@ -196,9 +196,9 @@ class ChunkStore:
         if existing is not None and existing.doc_id != chunk.doc_id:
             self._unlink(existing)
         self.items[chunk.id] = chunk
-        self.by_doc.setdefault(chunk.doc_id, {})[chunk.id] = next(self._sequence)
+        seq = self.by_doc.setdefault(chunk.doc_id, {})[chunk.id] = next(self._sequence)
         self.docs_of_dataset.setdefault(chunk.kb_id, set()).add(chunk.doc_id)
-        self._ordered.pop(chunk.doc_id, None)
+        self._orders.sync(self.by_doc).place(chunk.doc_id, chunk, seq)
         self.has_index = True
         self._index(chunk)
         return chunk
@@ -219,7 +219,7 @@ class ChunkStore:
     def replace(self, chunk: Chunk) -> None:
         """Re-index a chunk whose fields changed (position in its document's list unchanged)."""
         self.items[chunk.id] = chunk
-        self._ordered.pop(chunk.doc_id, None)
+        self._orders.sync(self.by_doc).place(chunk.doc_id, chunk, self.by_doc[chunk.doc_id][chunk.id])
         self._index(chunk)
 
     def set_available(self, doc_id: str, value: int) -> None:
@@ -234,7 +234,7 @@ class ChunkStore:
         siblings = self.by_doc.get(chunk.doc_id)
         if siblings is not None:
             siblings.pop(chunk.id, None)
-            self._ordered.pop(chunk.doc_id, None)
+            self._orders.sync(self.by_doc).drop(chunk.doc_id, chunk.id)
             if not siblings:
                 del self.by_doc[chunk.doc_id]
                 self.docs_of_dataset.get(chunk.kb_id, set()).discard(chunk.doc_id)
@@ -295,8 +295,7 @@ class ChunkStore:
         if not self.has_index:
             return [], 0
         if not keywords:
-            ids = self.ordered_ids(doc.id)
-            return [c.to_api() for c in self.page_of(ids, page, page_size)], len(ids)
+            return [c.to_api() for c in self.page_in_order(doc.id, page, page_size)], self.count_of(doc.id)
         matching = set(self.tenant.index.keyword_filter(keywords, doc.id))
         ids = [cid for cid in self.ordered_ids(doc.id) if cid in matching]  # list order, as without keywords
         return [c.highlighted_view(keywords) for c in self.page_of(ids, page, page_size)], len(ids)
@@ -355,19 +354,27 @@ class ChunkStore:
         return len(self.by_doc.get(doc_id, {}))
 
     def ordered_ids(self, doc_id: str) -> list[str]:
-        """A document's chunk ids in list order: page, top, newest first, then insertion (cached until changed)."""
-        order = self._ordered.get(doc_id)
-        if order is None:
+        """A document's chunk ids in list order: page, top, newest first, then insertion."""
+        return self._order(doc_id).ids(doc_id)
+
+    def _order(self, doc_id: str) -> DocumentOrders:
+        orders = self._orders.sync(self.by_doc)
+        if not orders.built(doc_id):
             sequence = self.by_doc.get(doc_id, {})
+            if sequence:
+                orders.build(doc_id, [order_key(self.items[cid], seq) for cid, seq in sequence.items()])
+        return orders
 
-            def key(cid: str) -> tuple[float, float, float, int]:
-                chunk = self.items[cid]
-                page = min(chunk.page_num_int) if chunk.page_num_int else _LAST
-                top = min(chunk.top_int) if chunk.top_int else _LAST
-                return (page, top, -chunk.create_timestamp_flt, sequence[cid])
-
-            order = self._ordered[doc_id] = sorted(sequence, key=key)
-        return order
+    def page_in_order(self, doc_id: str, page: int, page_size: int) -> list[Chunk]:
+        """`page_of(ordered_ids(doc_id), page, page_size)` from the sorted order, O(log n + page)."""
+        if page_size <= 0:
+            start, stop = 0, _ES_DEFAULT_SIZE
+        else:
+            start = (page - 1) * page_size
+            if start < 0:
+                raise negative_slicing()
+            stop = start + page_size
+        return [self.items[cid] for cid in self._order(doc_id).ids(doc_id, start, stop)]
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """A document's chunks in list order."""

@@ -97,7 +97,11 @@ async def parse_documents(ctx: RequestContext) -> Response:
     """parseDocuments: POST /api/v1/datasets/{dataset_id}/chunks (queue parsing)."""
     dataset_id = ctx.path_param("dataset_id")
     ctx.tenant.datasets.owned(dataset_id)
-    return result(ctx.tenant.documents.parse_many(dataset_id, document_ids(await ctx.json_forced())))
+    ids = document_ids(await ctx.json_forced())
+    store = ctx.tenant.documents
+    ahead = await store.chunk_ahead(dataset_id, ids)
+    ctx.tenant.datasets.owned(dataset_id)  # deleted while the files were read: the same answer as before
+    return result(store.parse_many(dataset_id, ids, ahead))
 
 
 async def stop_parsing_documents(ctx: RequestContext) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from mockserver.core.bulk import bulk_delete
@@ -16,7 +16,7 @@ from mockserver.core.validation import check_duplicate_ids, partial_result
 from mockserver.families.datasets.models import Dataset, DatasetStore
 from mockserver.families.datasets.schemas import CHUNK_METHODS, default_parser_config
 from mockserver.families.documents import files
-from mockserver.families.documents.parsing import ParseRuns
+from mockserver.families.documents.parsing import Chunked, ParseRuns
 from mockserver.families.documents.records import (
     DOCUMENT_COLUMNS,
     DOCUMENT_KEYS,
@@ -177,13 +177,13 @@ class DocumentStore(ParseRuns):
             raise ServerError("\n".join(errors))
         return stored
 
-    def upload(self, dataset: Dataset, name: str, data: bytes, uploader: str | None = None) -> Document:
-        """Store one file as a new document of `dataset` (name de-duplicated, type checked, thumbnail made)."""
+    def upload(self, dataset: Dataset, name: str, data: bytes, by: str | None = None, other: bool = False) -> Document:
+        """Store one file as a new document (name de-duplicated, type checked or `other`, thumbnail made)."""
         limit = self.tenant.settings.max_file_num_per_user
         if limit is not None and 0 < limit <= len(self.items):
             raise UploadFailure("Exceed the maximum file number of a free user!")
         final = files.deduplicate(name, lambda n: self.named(dataset.id, n) is not None)
-        kind = files.file_type(final)
+        kind = files.file_type(final) or ("other" if other else None)
         if kind is None:
             raise UploadFailure(files.UNSUPPORTED)
         location = final
@@ -206,7 +206,7 @@ class DocumentStore(ParseRuns):
             type=kind,
             parser_id=files.chunk_method_for(final, kind, dataset.parser_id),
             parser_config=copy.deepcopy(dataset.parser_config),
-            created_by=uploader or self.tenant.tenant_id,
+            created_by=by or self.tenant.tenant_id,
             create_time=clock.epoch_ms(now),
             create_date=clock.http_date(now),
             thumbnail=thumbnail,
@@ -308,15 +308,19 @@ class DocumentStore(ParseRuns):
             del self.blobs[key]
 
     # -- parse runs ------------------------------------------------------------------------------
-    def parse_many(self, dataset_id: str, ids: Any) -> dict[str, Any] | None:
-        """parseDocuments: queue each document of the dataset; the ids not found fail together afterwards."""
+    def parse_many(
+        self, dataset_id: str, ids: Any, ahead: Mapping[str, Chunked] | None = None
+    ) -> dict[str, Any] | None:
+        """parseDocuments: queue each document of the dataset; the ids not found fail together afterwards.
+        `ahead` holds chunkings `chunk_ahead` computed off the event loop."""
+        chunked = ahead or {}
         # The server's parse route runs the bulk-delete loop with `parse` as the action (`ids` is never empty).
         return bulk_delete(
             ids,
             "document",
             list,
             find=lambda t: self.get(dataset_id, t),
-            remove=self.parse,
+            remove=lambda doc: self.parse(doc, chunked.get(doc.id)),
             not_found=_documents_not_found,
         )
 

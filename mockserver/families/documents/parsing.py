@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import asyncio
+import copy
+from dataclasses import dataclass, replace
+from typing import Any
 
 from mockserver.core.chunking import Piece, chunk_document
 from mockserver.core.errors import DataError
@@ -19,7 +22,33 @@ from mockserver.core.lifecycle import (
     next_change,
     parse_progression,
 )
+from mockserver.core.text_analysis import count_tokens
 from mockserver.families.documents.records import Document, DocumentTenant
+
+
+@dataclass(frozen=True)
+class Chunked:
+    """A document's chunks computed ahead, away from the event loop; valid while its bytes and settings stay."""
+
+    data: bytes
+    parser_id: str
+    parser_config: dict[str, Any]
+    pieces: list[Piece]
+    pages: int
+
+    def fits(self, doc: Document, data: bytes) -> bool:
+        """Still what parsing `doc` (with these stored bytes) would compute."""
+        return data is self.data and doc.parser_id == self.parser_id and doc.parser_config == self.parser_config
+
+
+def chunk_all(inputs: list[tuple[str, str, bytes, str, dict[str, Any]]]) -> dict[str, Chunked]:
+    """Chunk documents given as (id, name, bytes, chunk method, parser config): pure work, any thread."""
+    ahead: dict[str, Chunked] = {}
+    for doc_id, name, data, parser_id, config in inputs:
+        pieces, pages = chunk_document(name, data, parser_id, config)
+        counted = [replace(piece, tokens=count_tokens(piece.text)) for piece in pieces]
+        ahead[doc_id] = Chunked(data, parser_id, config, counted, pages)
+    return ahead
 
 
 class ParseRuns:
@@ -56,9 +85,22 @@ class ParseRuns:
         """Remove the document's chunks from the index (counters untouched)."""
         self.tenant.chunks.remove_document(doc.id)
 
-    def parse(self, doc: Document) -> None:
+    async def chunk_ahead(self, dataset_id: str, ids: Any) -> dict[str, Chunked]:
+        """parseDocuments, before the store decides: chunk the dataset's documents named by `ids` in a worker
+        thread, so the event loop keeps serving other clients while a large file is read and split."""
+        named = ids if isinstance(ids, list) else []
+        targets = {doc.id: doc for doc in (self.items.get(i) if isinstance(i, str) else None for i in named) if doc}
+        inputs = [
+            (doc.id, doc.name, self.blob(doc), doc.parser_id, copy.deepcopy(doc.parser_config))
+            for doc in targets.values()
+            if doc.kb_id == dataset_id
+        ]
+        return await asyncio.to_thread(chunk_all, inputs) if inputs else {}
+
+    def parse(self, doc: Document, ahead: Chunked | None = None) -> None:
         """parseDocuments (one document): counters of the document reset (not the dataset's), chunks cleared,
-        queued; a document being processed is refused."""
+        queued; a document being processed is refused. `ahead` is its chunking done off the loop, if any
+        (used when still valid, else the document is chunked here)."""
         self.refresh(doc)
         if 0 < doc.progress < 1:
             raise DataError("Can't parse document that is currently being processed")
@@ -72,7 +114,11 @@ class ParseRuns:
         doc.progress_msg = "Task is queued..."
         doc.process_begin_at = clock.http_date(now)
         clock.touch(doc)
-        pieces, pages = chunk_document(doc.name, self.blob(doc), doc.parser_id, doc.parser_config)
+        data = self.blob(doc)
+        if ahead is not None and ahead.fits(doc, data):
+            pieces, pages = ahead.pieces, ahead.pages
+        else:
+            pieces, pages = chunk_document(doc.name, data, doc.parser_id, doc.parser_config)
         progression = self.progressions.get(doc.id, self.default_progression)
         self._set_job(doc.id, ParseJob(progression, now, pages, len(pieces)))
         self.pending[doc.id] = pieces

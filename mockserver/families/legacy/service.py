@@ -69,12 +69,15 @@ class LegacyScope:
 
     def dialog_tokens(self, dialog_id: str) -> list[ApiToken]:
         """The keys bound to a chat or agent, in creation order."""
-        return [
-            row
-            for tenant in self.tenants()
-            for row in self.backends.tokens_of(tenant.tenant_id)
-            if row.dialog_id == dialog_id
-        ]
+        rows = self.backends.dialog_tokens(dialog_id)
+        own = self.tenant.tenant_id
+        if self.backends.settings.strict_tenant_isolation:
+            return [row for row in rows if row.tenant_id == own]
+        if all(row.tenant_id == own for row in rows):
+            return rows
+        position = {tenant_id: i for i, tenant_id in enumerate(self.backends.tenants)}
+        known = [row for row in rows if row.tenant_id in position]
+        return sorted(known, key=lambda row: (row.tenant_id != own, position[row.tenant_id]))
 
 
 # -- keys and stats (web login) ----------------------------------------------------------------------

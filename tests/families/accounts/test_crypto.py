@@ -166,9 +166,9 @@ def test_configured_key_rejects_too_large_ciphertext(key_pair: tuple[RsaPrivateK
         decode_transported_password(base64.b64encode(b"\xff" * 256).decode(), key)
 
 
-def test_encrypted_pem_is_refused() -> None:
-    """Settings.rsa_private_key: an encrypted PEM is refused with a hint."""
-    with pytest.raises(ValueError, match="encrypted"):
+def test_encrypted_pem_in_another_cipher_is_refused() -> None:
+    """Settings.rsa_private_key: an encrypted PEM is read only in RAGFlow's cipher (DES-EDE3-CBC)."""
+    with pytest.raises(ValueError, match="only DES-EDE3-CBC"):
         load_private_key("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n-----END RSA PRIVATE KEY-----")
 
 

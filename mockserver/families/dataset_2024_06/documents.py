@@ -30,6 +30,10 @@ from mockserver.families.dataset_2024_06.views import (
 from mockserver.families.documents import files
 from mockserver.families.documents.models import DOCUMENT_COLUMNS, Document, UploadFailure
 
+PARSE_BUG = "2024-06-dataset.parse_bug"
+"""`Settings.extra` switch: `v0.10` answers a started parse of a non-empty file as v0.9/v0.10 did (the chunker call
+was commented out: `NameError`); unset, the seed-era answer `{"code":0,"message":""}`. Both only reset the document."""
+
 
 class DocumentApi(DatasetApi):
     """The caller's view of documents and parsing through the 2024-06 routes (and, inherited, of datasets)."""
@@ -168,6 +172,8 @@ class DocumentApi(DatasetApi):
             self.tenant.clock.touch(doc)
             if not store.blob(doc):
                 messages += f"Empty data in the document: {doc.location}; "
+            elif self.tenant.settings.extra.get(PARSE_BUG) == "v0.10":
+                raise RagflowError("NameError(\"name 'doc_parse' is not defined\")", code=RetCode.EXCEPTION_ERROR.value)
         return messages
 
     def stop_parsing(self, dataset_id: str, document_ids: list[Any] | None) -> None:

@@ -13,6 +13,7 @@ from typing import Literal, cast
 from mockserver.cli_support import ENV_PREFIX, CommandError, EnvironmentParser, HelpFormatter, LazyChoices
 from mockserver.conformance.arguments import SubParsers, add_conformance_parser
 from mockserver.core.lifecycle import parse_progression
+from mockserver.serve_options import add_safety_arguments, guard_overrides
 from mockserver.settings import DEFAULT_API_KEY, DEFAULT_PORT, Settings
 from mockserver.version import __version__
 
@@ -117,6 +118,7 @@ def _add_serve(sub: SubParsers) -> None:
         help="allowed browser origin; repeat for more (default: any origin)",
     )
     serve.add_argument("--admin-key", default=None, help="require this bearer key on /_emulator")
+    add_safety_arguments(serve)
     serve.add_argument(
         "--webui-dist",
         default=None,
@@ -254,6 +256,7 @@ def settings_from_args(args: argparse.Namespace, environ: Mapping[str, str] | No
             raise CommandError(f"--webui-dist {args.webui_dist!r}: no index.html there (expected a built web UI)")
         overrides["webui_dist"] = args.webui_dist
     overrides.update(_setting_flag_values(args))
+    overrides.update(guard_overrides(args))
     return replace(settings, **overrides)  # type: ignore[arg-type]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import socket
@@ -23,6 +24,8 @@ from mockserver.http.spec import load_operations
 from mockserver.profiles.base import LEGACY
 from mockserver.profiles.mounting import profile_operations
 from mockserver.profiles.registry import PROFILES, selected_profiles
+from mockserver.serve_options import limits_from_args
+from mockserver.serving import install_log_rate_limit, uvicorn_config
 from mockserver.settings import Settings
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -50,6 +53,7 @@ def configure_logging(level: str, log_format: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    install_log_rate_limit()
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -132,9 +136,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     shown = f"[{host}]" if ":" in host else host
     print("\n".join(banner(f"http://{shown}:{port}", settings)))
     sys.stdout.flush()
-    config = uvicorn.Config(served, log_level=args.log_level, access_log=False, log_config=None)
+    config = uvicorn_config(served, limits_from_args(args), log_level=args.log_level, log_config=None)
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled (as uvicorn.run does)
+            uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
         if state_file is not None:

@@ -10,18 +10,27 @@ from types import TracebackType
 import uvicorn
 from starlette.types import ASGIApp
 
+from mockserver.serving import ServeLimits, uvicorn_config
+
 
 class ThreadedServer:
     """Run an ASGI app with uvicorn on 127.0.0.1 in a daemon thread; `port=0` picks a free port."""
 
-    def __init__(self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_level: str = "warning",
+        limits: ServeLimits | None = None,
+    ) -> None:
         self.app = app
         self.host = host
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, port))
         self.port: int = self._sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level=log_level, lifespan="on", access_log=False, timeout_keep_alive=5)
+        config = uvicorn_config(app, limits or ServeLimits(), log_level=log_level, lifespan="on")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name=f"ragflow-mock:{self.port}", daemon=True)
 

@@ -90,6 +90,13 @@ def add_conformance_parser(sub: SubParsers, run: Callable[[argparse.Namespace], 
     )
     parser.add_argument("--no-stateful", action="store_true", help="skip the links/stream phase")
     parser.add_argument(
+        "--heartbeat",
+        type=float,
+        default=15.0,
+        metavar="SECONDS",
+        help="off a terminal, a progress line this often during long phases (a terminal gets a live bar)",
+    )
+    parser.add_argument(
         "--fail-on-not-implemented",
         action="store_true",
         help="exit 1 when an operation is not implemented on the target",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from starlette.applications import Starlette
 
 from mockserver.app import create_app, emulator_state
 from mockserver.conformance.arguments import DEFAULT_DEVIATIONS
+from mockserver.conformance.progress import Heartbeat
 from mockserver.conformance.reports import write_reports
 from mockserver.conformance.runner import Credentials, Runner, RunOptions
 from mockserver.conformance.target import Target
@@ -46,6 +48,8 @@ def run_command(args: argparse.Namespace) -> int:
         target = Target.for_url(args.base_url)
         credentials = Credentials(args.api_key, args.beta_token, args.login_token)
     else:
+        # the private emulator's own warnings (placeholder chunks, unknown routes) are not the run's output
+        logging.getLogger("mockserver").setLevel(logging.ERROR)
         app = emulator_app(profile)
         target = Target.for_app(app)
         credentials = emulator_credentials(app)
@@ -67,12 +71,13 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"  spec {options.spec}, {options.max_examples} cases per operation and mode, read-only: {args.read_only}")
     sys.stdout.flush()
 
-    def progress(line: str) -> None:
-        print(line, flush=True)
-
+    heartbeat = Heartbeat(interval=args.heartbeat)
+    runner = Runner(target, credentials, options, heartbeat)
+    runner.on_phase, runner.on_request = heartbeat.phase, heartbeat.tick
     try:
-        report = Runner(target, credentials, options, progress).run()
+        report = runner.run()
     finally:
+        heartbeat.close()
         target.close()
     written = write_reports(report, args.report_dir)
     counts = report.counts()

@@ -77,10 +77,13 @@ class Runner(RunSession):
         try:
             if self.options.stateful and not self.options.read_only:
                 self.progress("stateful: following links from the create operations")
+                self.on_phase("stateful links", None)
                 walker = LinkWalker(self)
                 walker.walk()
                 self.progress("streams: every SSE operation once with stream=true")
+                self.on_phase("streams", None)
                 walker.streams()
+            self.on_phase("operations", len(operations))
             for index, op in enumerate(operations, 1):
                 result = self.run_operation(op)
                 detail = result.not_implemented or result.skipped or ", ".join(sorted(result.failures)) or ""

@@ -78,6 +78,10 @@ class RunSession:
         self.credentials = credentials
         self.options = options
         self.progress = progress or (lambda _line: None)
+        self.on_phase: Callable[[str, int | None], None] = lambda _name, _total: None
+        """Called when a phase begins (its name and operation count, if known): the progress display."""
+        self.on_request: Callable[[str], None] = lambda _operation_id: None
+        """Called after every answered request, with its operationId: the progress display."""
         self.contract: Contract = load_contract(options.spec)
         self.guard = RunGuard(live=target.live, read_only=options.read_only)
         self.deviations: list[Deviation] = load_deviations(options.deviations)
@@ -131,6 +135,7 @@ class RunSession:
     ) -> Exchange:
         """Send a prepared request, run every check, record failures and created ids."""
         raw = self.target.send(request)
+        self.on_request(op.operation_id)
         ex = Exchange(self.contract, op, raw.status, raw.headers, raw.body, negative=negative, request=request)
         self.exchanges.append(ex)
         result = self.result(op)

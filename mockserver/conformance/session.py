@@ -36,7 +36,7 @@ class Credentials:
 
     def headers_for(self, scheme: str | None) -> dict[str, str] | None:
         """The Authorization header for a scheme, or None when that secret is unknown."""
-        if scheme in (None, "ApiKey", "DifyApiKey", "LegacyApiKey"):
+        if scheme in (None, "ApiKey", "DifyApiKey", "LegacyApiKey", "DatasetApiKey", "DraftApiKey"):
             return {"Authorization": f"Bearer {self.api_key}"}
         if scheme == "BetaToken":
             return None if self.beta_token is None else {"Authorization": f"Bearer {self.beta_token}"}

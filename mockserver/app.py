@@ -7,13 +7,13 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 
 from mockserver.control.admin import CONTROL_HANDLERS, control_interceptors
 from mockserver.control.answers import rules_for_setting
 from mockserver.control.journal import unknown_route_recorder
 from mockserver.control.seed import WorldReloader, seed_configured_tenants
 from mockserver.families.registry import family_handlers
+from mockserver.http.cors import OriginlessFastCORS
 from mockserver.http.docs_page import docs_routes
 from mockserver.http.guard import RequestGuard
 from mockserver.http.render import GlobalErrorMiddleware
@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None, profiles: Sequence[Profile] = P
         Middleware(GlobalErrorMiddleware, state=state),
         Middleware(RequestGuard, settings=settings),
         Middleware(
-            CORSMiddleware,
+            OriginlessFastCORS,
             allow_origins=list(settings.cors_origins),
             allow_methods=["*"],
             allow_headers=["*"],

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
+from collections.abc import Iterable
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,6 +19,31 @@ from mockserver.state.emulator import EmulatorState
 from mockserver.state.journal import BODY_SUMMARY_LIMIT, summarise_body
 
 log = logging.getLogger("mockserver")
+
+_URL_SPECIAL = re.compile(r"[?#\\\t\r\n]")
+"""Characters Starlette's URL escapes or `urlsplit` drops or splits on (such paths take the URL object)."""
+_HOST_SPECIAL = re.compile(rb"[/?#\\\t\r\n]")
+"""Host-header bytes that would move the split between netloc and path."""
+
+
+def _plain_host(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    for key, value in headers:
+        if key == b"host":
+            return _HOST_SPECIAL.search(value) is None
+    return True
+
+
+def path_and_query(request: Request) -> tuple[str, str]:
+    """`request.url.path` and `request.url.query`, without building the URL when the scope's parts are plain."""
+    scope = request.scope
+    path: str = scope["path"]
+    raw: bytes = scope.get("query_string", b"")
+    plain = not path.startswith("//") and not _URL_SPECIAL.search(path) and b"#" not in raw
+    if plain and raw.isascii() and _plain_host(scope["headers"]):
+        query = raw.decode()
+        if not _URL_SPECIAL.search(query):
+            return path, query
+    return request.url.path, request.url.query
 
 
 def _summary(ctx: RequestContext) -> object:
@@ -34,11 +62,12 @@ async def journal_interceptor(ctx: RequestContext, call_next: Next) -> Response:
     at = ctx.state.clock.now()
     response = await call_next(ctx)
     code = getattr(response, "code", None)
+    path, query = path_and_query(ctx.request)
     ctx.state.journal.record(
         operation_id=ctx.operation.operation_id,
         method=ctx.request.method,
-        path=ctx.request.url.path,
-        query=ctx.request.url.query,
+        path=path,
+        query=query,
         tenant_id=ctx.caller_tenant_id(),
         status=response.status_code,
         code=code if isinstance(code, int) else None,

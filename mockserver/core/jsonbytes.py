@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 import re
+from json.encoder import encode_basestring_ascii
 from typing import Any
+
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+"""What `json.dumps(..., sort_keys=True, separators=(",", ":"), ensure_ascii=True)` builds on every call, built once."""
 
 
 def encode(value: Any) -> bytes:
     """`value` as the server's JSON provider writes it: sorted keys, `,`/`:` separators, ASCII escapes."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    return _ENCODER.encode(value).encode()
+
+
+def _key(key: Any) -> bytes:
+    """An object key as the encoder writes it (text keys through the encoder's own C escaper)."""
+    return encode_basestring_ascii(key).encode() if isinstance(key, str) else encode(key)
 
 
 class JSONRows:
@@ -37,20 +46,31 @@ def _spliced(value: Any, depth: int) -> bool:
     return False
 
 
-def _splice(value: Any) -> bytes:
+def _splice(value: Any, out: list[bytes]) -> None:
+    """Append the value's bytes to `out` (joined once at the end: big row lists are copied once, not per level)."""
     if isinstance(value, JSONRows):
-        return b"[" + b",".join(value.rows) + b"]"
-    if isinstance(value, dict) and _spliced(value, 2):
-        parts = [encode(key) + b":" + _splice(item) for key, item in sorted(value.items())]
-        return b"{" + b",".join(parts) + b"}"
-    return encode(value)
+        out.append(b"[")
+        out.append(b",".join(value.rows))
+        out.append(b"]")
+    elif isinstance(value, dict) and _spliced(value, 2):
+        out.append(b"{")
+        for index, (key, item) in enumerate(sorted(value.items())):
+            out.append(b"," + _key(key) + b":" if index else _key(key) + b":")
+            _splice(item, out)
+        out.append(b"}")
+    else:
+        out.append(encode(value))
 
 
-def encode_payload(payload: Any) -> bytes:
-    """`encode(payload)`, with any `JSONRows` near the top (e.g. `data`, `data.docs`) spliced in as they are."""
+def encode_payload(payload: Any, suffix: bytes = b"") -> bytes:
+    """`encode(payload) + suffix`, with any `JSONRows` near the top (e.g. `data`, `data.docs`) spliced in as
+    they are."""
     if isinstance(payload, dict) and _spliced(payload, 2):
-        return _splice(payload)
-    return encode(payload)
+        out: list[bytes] = []
+        _splice(payload, out)
+        out.append(suffix)
+        return b"".join(out)
+    return encode(payload) + suffix
 
 
 def _escape_surrogate(match: re.Match[str]) -> str:

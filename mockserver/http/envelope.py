@@ -14,7 +14,7 @@ from mockserver.core.jsonbytes import encode_payload
 
 def dumps(payload: Any) -> bytes:
     """Serialise like Flask's default provider: sorted keys, compact, ASCII-escaped, trailing newline."""
-    return encode_payload(payload) + b"\n"
+    return encode_payload(payload, b"\n")
 
 
 class EnvelopeResponse(Response):

@@ -17,6 +17,7 @@ snapshot. So, unless asked otherwise:
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from urllib.parse import urlsplit
 
@@ -60,6 +61,7 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=1024)
 def host_allowed(host: str | None, extra: tuple[str, ...]) -> bool:
     """A `Host` value a DNS-rebinding page cannot produce: localhost names, IP literals, configured names."""
     if not host:

@@ -59,9 +59,14 @@ class Dispatcher:
     def __init__(self, state: EmulatorState, interceptors: Iterable[Interceptor] = ()) -> None:
         self.state = state
         self.interceptors: list[Interceptor] = list(interceptors)
+        self._chains: dict[Handler, tuple[tuple[Interceptor, ...], Next]] = {}
 
-    async def call(self, ctx: RequestContext, handler: Handler) -> Response:
-        """Run a handler through the interceptor chain."""
+    def chain(self, handler: Handler) -> Next:
+        """The handler wrapped in the interceptors, built once per handler (again if the interceptors changed)."""
+        current = tuple(self.interceptors)
+        built = self._chains.get(handler)
+        if built is not None and built[0] == current:
+            return built[1]
 
         async def innermost(c: RequestContext) -> Response:
             return await invoke(c, handler)
@@ -72,7 +77,13 @@ class Dispatcher:
 
             return step
 
-        chain: Next = reduce(wrap, reversed(self.interceptors), cast(Next, innermost))
+        chain: Next = reduce(wrap, reversed(current), cast(Next, innermost))
+        self._chains[handler] = (current, chain)
+        return chain
+
+    async def call(self, ctx: RequestContext, handler: Handler) -> Response:
+        """Run a handler through the interceptor chain."""
+        chain = self.chain(handler)
         try:
             return await chain(ctx)
         except RagflowError as err:  # raised by an interceptor (a fault rule, the world reloader)

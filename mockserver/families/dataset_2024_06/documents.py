@@ -30,13 +30,18 @@ from mockserver.families.dataset_2024_06.views import (
 from mockserver.families.documents import files
 from mockserver.families.documents.models import DOCUMENT_COLUMNS, Document, UploadFailure
 
+PARSE_BUG = "2024-06-dataset.parse_bug"
+"""`Settings.extra` switch: `v0.10` answers a started parse of a non-empty file as v0.9/v0.10 did (the chunker call
+was commented out: `NameError`); unset, the seed-era answer `{"code":0,"message":""}`. Both only reset the document."""
+
 
 class DocumentApi(DatasetApi):
     """The caller's view of documents and parsing through the 2024-06 routes (and, inherited, of datasets)."""
 
-    def upload(self, dataset_id: str, parts: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
-        """v10UploadDocuments: into any dataset by id; unsupported types stop the upload at once."""
-        if not parts:
+    def upload(self, dataset_id: str, parts: list[tuple[str, bytes]], *, any_file: bool) -> list[dict[str, Any]]:
+        """v10UploadDocuments: into any dataset by id; unsupported types stop the upload at once. Only a request
+        without any file part is refused (file parts under another name make an empty upload)."""
+        if not any_file:
             raise ArgumentError("There is no file!")
         if len(parts) > MAX_UPLOAD_FILES:
             raise DataError(
@@ -168,6 +173,8 @@ class DocumentApi(DatasetApi):
             self.tenant.clock.touch(doc)
             if not store.blob(doc):
                 messages += f"Empty data in the document: {doc.location}; "
+            elif self.tenant.settings.extra.get(PARSE_BUG) == "v0.10":
+                raise RagflowError("NameError(\"name 'doc_parse' is not defined\")", code=RetCode.EXCEPTION_ERROR.value)
         return messages
 
     def stop_parsing(self, dataset_id: str, document_ids: list[Any] | None) -> None:

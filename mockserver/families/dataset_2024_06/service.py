@@ -18,6 +18,7 @@ from mockserver.families.dataset_2024_06.views import (
     KB_COLUMNS,
     NO_PARAMETER,
     PARSER_IDS,
+    column_value,
     dataset_row,
     int_arg,
     member,
@@ -162,7 +163,8 @@ class DatasetApi:
         for key in ("name", "language", "description", "permission", "token_num"):
             if key in req:
                 changes[key] = req[key]
-        for key, value in changes.items():
+        values = {key: column_value(key, value) for key, value in changes.items()}
+        for key, value in values.items():
             setattr(dataset, key, value)
         store.touch(dataset)
         if "id" in req and req["id"] != dataset.id:

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from mockserver.core.errors import PythonError, RagflowError, RetCode
-from mockserver.core.python_failures import invalid_int_literal
+from mockserver.core.errors import MySQLError, PythonError, RagflowError, RetCode
+from mockserver.core.python_failures import invalid_int_literal, no_attribute, py_float, py_int
+from mockserver.families.chats.config import varchar
 from mockserver.families.datasets.models import Dataset
 from mockserver.families.documents.models import DOCUMENT_COLUMNS, Document
 
@@ -141,3 +142,24 @@ def sliced(rows: list[Any], offset: int, count: int) -> list[Any]:
 def member(value: Any, allowed: tuple[str, ...]) -> bool:
     """`value in [list of str]` (any JSON value, unhashable ones included)."""
     return isinstance(value, str) and value in allowed
+
+
+_INT_COLUMNS = frozenset({"token_num", "chunk_num", "doc_num"})
+_FLOAT_COLUMNS = frozenset({"similarity_threshold", "vector_similarity_weight"})
+_TEXT_COLUMNS = frozenset({"avatar", "description", "language", "permission", "status", "parser_id", "embd_id", "name"})
+
+
+def column_value(column: str, value: Any) -> Any:
+    """What writing `value` into a Knowledgebase column gives: peewee's int/float coercion, MySQL's NOT NULL, text
+    for text columns; a `parser_config` that is no object is refused with the crash its later use would raise."""
+    if value is None and column in _INT_COLUMNS | _FLOAT_COLUMNS:
+        raise MySQLError(1048, f"Column '{column}' cannot be null")
+    if column in _INT_COLUMNS:
+        return py_int(value)
+    if column in _FLOAT_COLUMNS:
+        return py_float(value)
+    if column in _TEXT_COLUMNS:
+        return varchar(value)
+    if column == "parser_config" and not isinstance(value, dict):
+        raise no_attribute(value, "get")
+    return copy.deepcopy(value)

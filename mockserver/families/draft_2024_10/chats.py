@@ -18,6 +18,7 @@ from mockserver.core.python_failures import (
     item,
     iterate,
     keyed,
+    no_attribute,
     no_item_assignment,
     not_subscriptable,
 )
@@ -30,6 +31,7 @@ from mockserver.families.chats.config import (
     chat_model_exists,
     check_parameters,
     check_update_fields,
+    varchar,
 )
 from mockserver.families.chats.models import Chat
 from mockserver.families.chats.sessions import CONVERSATION_COLUMNS, Conversation
@@ -225,7 +227,7 @@ class DraftChats:
             if not config.get(key):
                 config[key] = copy.deepcopy(default)
         check_parameters(config)
-        columns["name"] = name
+        columns["name"] = varchar(name)
         chat = self.tenant.chats.insert(**columns)
         chat.prompt_config = config  # exactly the draft's keys (the store's insert adds the current defaults)
         return chat_view(chat, copy.deepcopy(entries))
@@ -246,7 +248,9 @@ class DraftChats:
         if "name" in req:
             if not req["name"]:
                 raise fail("name is not empty.")
-            renamed = str(req["name"]).lower() != chat.name.lower()
+            if not isinstance(req["name"], str):
+                raise no_attribute(req["name"], "lower")
+            renamed = req["name"].lower() != chat.name.lower()
             if renamed and self.tenant.chats.by_name(req["name"]) is not None:
                 raise fail("Duplicated chat name in updating dataset.")
         config = copy.deepcopy(chat.prompt_config)

@@ -27,6 +27,8 @@ class DraftChunks(DraftApi):
         page, size = py_int(query.get("offset", 1)), py_int(query.get("limit", 30))
         chunks = self.tenant.chunks
         self.tenant.documents.poll(doc.id)
+        if not chunks.has_index:  # the search engine has no index for the tenant yet
+            raise fail("No chunk found!")
         ids = chunks.ordered_ids(doc.id)
         keywords = query.get("keywords", "")
         if keywords:

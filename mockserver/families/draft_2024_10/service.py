@@ -17,7 +17,7 @@ from mockserver.core.lifecycle import CANCEL
 from mockserver.core.pagination import collation_key
 from mockserver.core.python_failures import gettable, item, iterate, key_error, keyed, no_attribute
 from mockserver.families.chats.config import check_update_fields
-from mockserver.families.dataset_2024_06.views import DATASET_KEYS, DOCUMENT_KEYS
+from mockserver.families.dataset_2024_06.views import DATASET_KEYS, DOCUMENT_KEYS, column_value
 from mockserver.families.datasets.models import Dataset
 from mockserver.families.documents import files
 from mockserver.families.documents.models import Document
@@ -108,9 +108,9 @@ class DraftApi:
         store = self.tenant.datasets
         if store.by_name(name) is not None:
             raise fail("Duplicated knowledgebase name in creating dataset.")
-        values = {k: copy.deepcopy(v) for k, v in req.items() if k in _CREATE_COLUMNS}
+        values = {k: column_value(k, v) for k, v in req.items() if k in _CREATE_COLUMNS}
         values["name"] = name
-        values["parser_id"] = req.get("parse_method", "naive")
+        values["parser_id"] = column_value("parser_id", req.get("parse_method", "naive"))
         values.setdefault("parser_config", {"pages": [[1, 1000000]]})
         return dataset_view(store.insert(**values))
 
@@ -159,8 +159,9 @@ class DraftApi:
                 if other is not None and other is not dataset:
                     raise fail("Duplicated knowledgebase name in updating dataset.")
         check_update_fields(req, _UPDATE_COLUMNS, self.tenant.clock)
-        for key, value in req.items():
-            setattr(dataset, key, copy.deepcopy(value))
+        values = {key: column_value(key, value) for key, value in req.items()}
+        for key, value in values.items():
+            setattr(dataset, key, value)
         self.tenant.datasets.touch(dataset)
 
     def listing(self, query: dict[str, str], page: int, page_size: int, orderby: str, desc: bool) -> list[Any]:
@@ -246,6 +247,8 @@ class DraftApi:
                     raise fail("Tenant not found!")
                 store.clear_chunks(doc)
         if "parser_config" in req:
+            if not isinstance(req["parser_config"], dict):
+                raise no_attribute(req["parser_config"], "items")
             doc.parser_config = _deep_merge(copy.deepcopy(doc.parser_config), req["parser_config"])
         self.tenant.clock.touch(doc)
 

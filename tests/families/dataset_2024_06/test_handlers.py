@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from mockserver import Settings
+from tests.conftest import API_KEY
 from tests.families.dataset_2024_06.conftest import DATASET_API, STAMP, UPDATED
-from tests.support.profiles import wire
+from tests.support.profiles import profile_app, wire
 
 UNAUTHORIZED = b'{"data":null,"retcode":401,"retmsg":"<Unauthorized \'401: Unauthorized\'>"}\n'
 
@@ -268,6 +271,7 @@ def test_upload_rejections(client: TestClient) -> None:
     dataset_id = create(client)
     url = f"{DATASET_API}/{dataset_id}/documents"
     assert client.post(url).content == b'{"code":101,"message":"There is no file!"}\n'
+    assert client.post(url, files=[("other", ("a.txt", b"x"))]).content == b'{"code":0,"data":[],"message":"success"}\n'
     assert client.post(f"{DATASET_API}/nope/documents", files=[("file", ("a.txt", b"x"))]).content == (
         b'{"code":102,"message":"Can\'t find this dataset"}\n'
     )
@@ -444,3 +448,17 @@ def test_stop_parsing_writes_2_into_the_enable_flag(client: TestClient) -> None:
     )
     for doc in (one, two):
         assert client.get(f"{base}/{doc['id']}/status").json()["data"]["status"] == "CANCEL"
+
+
+def test_the_v010_parse_bug_switch(settings: Settings) -> None:
+    app = profile_app(replace(settings, extra={"2024-06-dataset.parse_bug": "v0.10"}), "2024-06-dataset")
+    with TestClient(app, headers={"Authorization": API_KEY}) as client:
+        dataset_id = create(client)
+        empty, doc = upload(client, dataset_id, ("empty.txt", b""), ("test.txt", b"some text"))
+        url = f"{DATASET_API}/{dataset_id}/documents"
+        assert client.post(f"{url}/{doc['id']}/status").content == (
+            b'{"code":100,"message":"NameError(\\"name \'doc_parse\' is not defined\\")"}\n'
+        )
+        assert client.post(f"{url}/{empty['id']}/status").json()["code"] == 0
+        listed = client.get(url).json()["data"]["docs"]
+        assert [d["run"] for d in listed] == ["1", "1"]  # both reset before the crash

@@ -71,8 +71,8 @@ _NOT_GIVEN = object()
 class EnvironmentParser(argparse.ArgumentParser):
     """An `ArgumentParser` whose long options, when `env_prefix` is set, also read `<prefix><FLAG>`.
 
-    The command line wins over the environment, the environment over the default. Every option added with
-    `add_argument` gets the variable's name in its help, so flags added later get it for free. Values are
+    The command line wins over the environment, the environment over the default. Every long option (argument
+    groups included) gets the variable's name in its help, so flags added later get it for free. Values are
     converted like command-line values (type, choices); a list option (`action="append"`) takes a
     comma-separated list; an on/off flag takes 1/0, true/false, yes/no or on/off; an empty variable is unset.
     """
@@ -82,12 +82,16 @@ class EnvironmentParser(argparse.ArgumentParser):
         self.environ: Mapping[str, str] = os.environ
         super().__init__(*args, **kwargs)
 
-    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
-        action = super().add_argument(*args, **kwargs)
-        name = environment_name(action, self.env_prefix) if self.env_prefix else None
-        if name is not None and action.help != argparse.SUPPRESS:
-            action.help = f"{action.help or ''} [env {name}]".strip()
-        return action
+    def format_help(self) -> str:
+        self._name_variables_in_help()
+        return super().format_help()
+
+    def _name_variables_in_help(self) -> None:
+        """Append `[env NAME]` to each option's help once (options of argument groups included)."""
+        for action, name in self.environment_actions():
+            marker = f"[env {name}]"
+            if action.help != argparse.SUPPRESS and marker not in (action.help or ""):
+                action.help = f"{action.help or ''} {marker}".strip()
 
     def environment_actions(self) -> list[tuple[argparse.Action, str]]:
         """The options read from the environment, with their variable names."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mockserver.serving import ServeLimits
+from mockserver.serve_limits import ServeLimits
 
 DEFAULTS = ServeLimits()
 

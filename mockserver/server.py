@@ -10,7 +10,8 @@ from types import TracebackType
 import uvicorn
 from starlette.types import ASGIApp
 
-from mockserver.serving import ServeLimits, uvicorn_config
+from mockserver.serve_limits import ServeLimits
+from mockserver.serving import uvicorn_config
 
 
 class ThreadedServer:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from mockserver.serve_limits import ServeLimits
 
 try:
     import resource
@@ -31,20 +32,6 @@ except ImportError:  # pragma: no cover - not on Windows
 FD_RESERVE = 64
 """File descriptors left for everything but client sockets (state file, spooled bodies, logs)."""
 BUSY_REPLY = b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-
-
-@dataclass(frozen=True)
-class ServeLimits:
-    """Connection limits of a served emulator (the `serve` flags of the same names)."""
-
-    header_timeout: float = 10.0
-    """Seconds a connection may take to send a request's headers (from connect, or from its last response)."""
-    keep_alive_timeout: float = 5.0
-    """uvicorn's `timeout_keep_alive`: idle seconds before a kept-alive connection is closed."""
-    limit_concurrency: int = 1024
-    """uvicorn's `limit_concurrency`: past this many connections or tasks, requests get 503."""
-    max_connections: int = 4096
-    """Open connections accepted at once (capped below the file-descriptor limit); more are closed at once."""
 
 
 def raise_fd_limit() -> int:

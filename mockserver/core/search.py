@@ -20,6 +20,7 @@ from mockserver.core.text_analysis import (
     stem,
     terms_of,
     tokenize,
+    tokenized,
 )
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "remove_redundant_spaces",
     "stem",
     "tokenize",
+    "tokenized",
 ]
 
 
@@ -324,6 +326,13 @@ class SearchIndex:
         if 0.0 <= w <= 1.0:
             similarity = min(1.0, similarity)  # the same ulp guard; weights outside 0..1 are used as given
         return Hit(str(self._chunk_ids[slot]), similarity, term_sim, vector_sim), slot
+
+    def idf(self, term: str, dataset_ids: Collection[str]) -> float:
+        """The inverse document frequency of a (stemmed) term over the chunks of these datasets, as scored."""
+        datasets = [d for d in dict.fromkeys(dataset_ids) if d in self._dataset_size]
+        size = sum(self._dataset_size[d] for d in datasets)
+        df = sum(len(self._postings[d][term][0]) for d in datasets if term in self._postings.get(d, {}))
+        return math.log(1 + (size - df + 0.5) / (df + 0.5))
 
     def available_in(self, document_ids: Collection[str], dataset_ids: Collection[str]) -> list[str]:
         """Ids of the available chunks of these documents within these datasets, in indexing order."""

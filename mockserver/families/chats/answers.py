@@ -107,7 +107,8 @@ class AnswerEngine:
                 empty_reference = found or {"total": 0, "chunks": [], "doc_aggs": []}
                 return Answer(settings.empty_response, empty_reference, found, empty=True)
             return Answer(NOT_FOUND_SENTENCE, {}, found)
-        text = grounded_text(question, [c["content"] for c in chunks], settings.quote)
+        contents = [c["content"] for c in chunks]
+        text = grounded_text(question, contents, settings.quote, lambda term: tenant.index.idf(term, ids))
         reference = cited_reference(found, text) if settings.quote else {}
         return Answer(text, reference, found, knowledge=[c["content"] for c in chunks])
 

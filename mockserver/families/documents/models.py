@@ -165,7 +165,10 @@ class DocumentStore(ParseRuns):
 
     # -- upload ----------------------------------------------------------------------------------
     def upload_files(self, dataset: Dataset, uploads: list[tuple[str, bytes]], uploader: str) -> list[Document]:
-        """uploadDocuments: store each file; failures are collected and reported together (successes are kept)."""
+        """uploadDocuments: store each file; failures are collected and reported together (successes are kept).
+        The dataset must still be the tenant's (a deleted one takes nothing: no documents or bytes under its id)."""
+        if self.tenant.datasets.get(dataset.id) is not dataset:
+            raise PythonError("LookupError", f"Can't find the dataset with ID {dataset.id}!")
         stored: list[Document] = []
         errors: list[str] = []
         for filename, data in uploads:

@@ -11,7 +11,6 @@ decoded on a worker thread so other clients keep being served.
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from werkzeug.formparser import FormDataParser
 from werkzeug.http import parse_options_header
 
 from mockserver.core.errors import entity_too_large
-from mockserver.core.python_failures import from_exception
+from mockserver.core.nesting import loads_bounded
 
 SPOOL_THRESHOLD = 1024 * 1024
 """Bodies above this many bytes are kept in a temporary file, not in memory."""
@@ -103,11 +102,9 @@ async def read_body(chunks: AsyncIterator[bytes], declared: str | None, limit: i
 def loads(raw: bytes) -> Any:
     """`json.loads` as Flask runs it: a syntax or encoding error is ValueError (the caller decides); a nesting
     deeper than the decoder's recursion limit is the global handler's `RecursionError('maximum recursion depth
-    exceeded while decoding a JSON array from a unicode string')` reply (code 100), never an unexpected error."""
-    try:
-        return json.loads(raw)
-    except RecursionError as exc:
-        raise from_exception(exc) from None
+    exceeded while decoding a JSON array from a unicode string')` reply (code 100), never an unexpected error;
+    a value nested deeper than `core.nesting.MAX_STORED_DEPTH` is refused the same way before anything keeps it."""
+    return loads_bounded(raw)
 
 
 def decode_json(raw: bytes) -> Any:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from mockserver.core.errors import ArgumentError, WerkzeugError
+from mockserver.core.nesting import loads_bounded
 from mockserver.core.python_failures import not_a_container
 from mockserver.http.context import RequestContext
 
@@ -34,7 +34,7 @@ async def flask_get_json(ctx: RequestContext) -> Any:
         raise WerkzeugError("UnsupportedMediaType", 415, "Unsupported Media Type")
     raw = await ctx.body()
     try:
-        return json.loads(raw)
+        return loads_bounded(raw)
     except (ValueError, UnicodeDecodeError):
         raise WerkzeugError("BadRequest", 400, "Bad Request") from None
 

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from mockserver.core.errors import ArgumentError, DataError, OperatingError
 from mockserver.core.indexes import EVERY_ROW, Indexed, Key, Table
+from mockserver.core.nesting import check_nesting, loads_bounded
 from mockserver.core.pagination import collation_key, mysql_page, order_records, table_page
 from mockserver.core.python_failures import from_exception, no_attribute, unrecognized_field
 from mockserver.core.tenancy import TenantContext
@@ -69,9 +70,9 @@ def column_value(column: str, value: Any) -> Any:
 def parse_dsl(value: Any) -> Any:
     """The handlers' `json.loads(dsl if str else json.dumps(dsl))`: a string must hold JSON."""
     if not isinstance(value, str):
-        return copy.deepcopy(value)
+        return copy.deepcopy(check_nesting(value))
     try:
-        return json.loads(value)
+        return loads_bounded(value)
     except json.JSONDecodeError as exc:
         raise from_exception(exc) from None
 

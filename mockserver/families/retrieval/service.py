@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from mockserver.core.catalog import split_model_id
 from mockserver.core.errors import DataError, HttpStatusError, PythonError
 from mockserver.core.python_failures import from_exception, no_attribute, not_string_or_bytes, python_semantics
-from mockserver.core.search import STOPWORDS, Hit, highlight, remove_redundant_spaces, tokenize
+from mockserver.core.search import STOPWORDS, Hit, highlight, remove_redundant_spaces, tokenize, tokenized
 from mockserver.core.tenancy import TenantContext
 from mockserver.families.chunks.errors import knn_k_not_positive, negative_slicing
 from mockserver.families.chunks.models import ChunkStore
@@ -281,7 +281,7 @@ def api_chunk(chunk: ScoredChunk) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": chunk.id,
         "content": chunk.content,
-        "content_ltks": " ".join(tokenize(chunk.content)),
+        "content_ltks": tokenized(chunk.content),
         "dataset_id": chunk.dataset_id,
         "document_id": chunk.document_id,
         "document_keyword": chunk.document_name,

@@ -200,6 +200,26 @@ def _slash_rule(route: BaseRoute) -> bool:
     return isinstance(endpoint, OperationEndpoint) and endpoint.owner.slash_rule
 
 
+_PARAM = re.compile(r"\{[^{}:]+\}")
+"""A path parameter with Starlette's default `str` convertor (`[^/]+`: one non-empty segment)."""
+
+
+def _shape_of_path(path: str) -> tuple[str, ...]:
+    segments = path.split("/")
+    return (str(len(segments)), *segments[1:4])
+
+
+def _shape_of_template(route: BaseRoute) -> tuple[str, ...] | None:
+    """The shape every path a plain route matches has (None: not indexed, e.g. mounts, convertors, a parameter
+    among the first three segments)."""
+    if not isinstance(route, Route) or "{" in _PARAM.sub("", route.path):
+        return None
+    shape = _shape_of_path(route.path)
+    if any("{" in segment for segment in shape[1:]):
+        return None
+    return shape
+
+
 class SpecRouter(Router):
     """Starlette's router with an O(1) lookup for literal paths (most of the spec); templated paths scan.
 
@@ -215,6 +235,27 @@ class SpecRouter(Router):
         }
         self.unmatched: ASGIApp = self.default
         self.default = self.retry_merged_slashes
+        self._shaped: dict[tuple[str, ...], list[tuple[int, BaseRoute]]] = {}
+        self._unshaped: list[tuple[int, BaseRoute]] = []
+        for index, route in enumerate(routes):
+            key = _shape_of_template(route)
+            if key is None:
+                self._unshaped.append((index, route))
+            else:
+                self._shaped.setdefault(key, []).append((index, route))
+        self._candidates: dict[tuple[str, ...], list[BaseRoute]] = {
+            key: [r for _, r in sorted([*found, *self._unshaped], key=lambda pair: pair[0])]
+            for key, found in self._shaped.items()
+        }
+        self._always = [r for _, r in self._unshaped]
+
+    def candidates(self, path: str) -> list[BaseRoute]:
+        """The routes that can match `path`, in table order: those of its shape (segment count and first three
+        segments) and every route not indexed by shape; a path with a newline (which `$` lets a route's
+        pattern match) gets the whole table."""
+        if "\n" in path:
+            return self.routes
+        return self._candidates.get(_shape_of_path(path), self._always)
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("root_path"):
@@ -227,7 +268,7 @@ class SpecRouter(Router):
             scope.update({"endpoint": literal.endpoint, "path_params": {}})
             await literal.handle(scope, receive, send)
             return
-        found = self.match(scope, self.routes)
+        found = self.match(scope, self.candidates(scope["path"]))
         if found is None:
             await self.default(scope, receive, send)
             return

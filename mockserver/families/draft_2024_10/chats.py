@@ -20,6 +20,7 @@ from mockserver.core.python_failures import (
     keyed,
     no_attribute,
     no_item_assignment,
+    not_iterable,
     not_subscriptable,
 )
 from mockserver.families.chats.config import (
@@ -33,7 +34,7 @@ from mockserver.families.chats.config import (
     check_update_fields,
     varchar,
 )
-from mockserver.families.chats.models import Chat
+from mockserver.families.chats.models import Chat, column_value
 from mockserver.families.chats.sessions import CONVERSATION_COLUMNS, Conversation
 from mockserver.families.dataset_2024_06.views import dataset_row
 from mockserver.families.draft_2024_10.service import fail
@@ -70,6 +71,16 @@ _REFERENCE_KEYS = (
     ("positions", "positions", "positions"),
 )
 """T21 reference chunk key ← (stored internal name, current-profile name)."""
+
+
+def dialog_value(column: str, value: Any) -> Any:
+    """What writing `value` into a Dialog column gives (the chats store's coercion); a config that is no object and
+    dataset ids that are no list are refused with the crash their first use would raise."""
+    if column in ("prompt_config", "llm_setting") and not isinstance(value, dict):
+        raise no_attribute(value, "get")
+    if column == "kb_ids" and not isinstance(value, list):
+        raise not_iterable(value)
+    return column_value(column, value)
 
 
 def chat_view(chat: Chat, knowledgebases: Any, prompt: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -222,13 +233,13 @@ class DraftChats:
             raise fail("Duplicated chat name in creating dataset.")
         if req.get("tenant_id"):
             raise fail("tenant_id must not be provided.")
-        config = columns.get("prompt_config", {})
+        config = dialog_value("prompt_config", columns.get("prompt_config", {}))
         for key, default in DRAFT_PROMPT_DEFAULTS.items():
             if not config.get(key):
                 config[key] = copy.deepcopy(default)
         check_parameters(config)
         columns["name"] = varchar(name)
-        chat = self.tenant.chats.insert(**columns)
+        chat = self.tenant.chats.insert(**{k: dialog_value(k, v) for k, v in columns.items()})
         chat.prompt_config = config  # exactly the draft's keys (the store's insert adds the current defaults)
         return chat_view(chat, copy.deepcopy(entries))
 
@@ -254,18 +265,18 @@ class DraftChats:
             if renamed and self.tenant.chats.by_name(req["name"]) is not None:
                 raise fail("Duplicated chat name in updating dataset.")
         config = copy.deepcopy(chat.prompt_config)
-        config.update(columns.pop("prompt_config", {}))
+        config.update(dialog_value("prompt_config", req.pop("prompt_config", columns.pop("prompt_config", {}))))
         check_parameters(config)
         setting = copy.deepcopy(chat.llm_setting)
-        setting.update(columns.pop("llm_setting", {}))
+        setting.update(dialog_value("llm_setting", req.pop("llm_setting", columns.pop("llm_setting", {}))))
         if "avatar" in req:
             req["icon"] = req.pop("avatar")
         req.update(columns)
         req.update({"prompt_config": config, "llm_setting": setting})
         check_update_fields(req, CHAT_COLUMNS, self.tenant.clock)
-        for key, value in req.items():
-            if key in WRITABLE:
-                setattr(chat, key, copy.deepcopy(value))
+        values = {key: dialog_value(key, value) for key, value in req.items() if key in WRITABLE}
+        for key, value in values.items():
+            setattr(chat, key, value)
         self.tenant.clock.touch(chat)
 
     def delete(self, body: Any) -> None:

@@ -18,10 +18,6 @@ from typing import IO, Any
 
 import anyio.to_thread
 from starlette.datastructures import FormData, Headers, UploadFile
-from werkzeug.datastructures import FileStorage
-from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.formparser import FormDataParser
-from werkzeug.http import parse_options_header
 
 from mockserver.core.errors import entity_too_large
 from mockserver.core.nesting import loads_bounded
@@ -126,6 +122,8 @@ async def off_loop(body: RequestBody, work: Any, *args: Any) -> Any:
 
 def is_form(content_type: str | None) -> bool:
     """Whether Flask's `request.form` parses a body of this content type."""
+    from werkzeug.http import parse_options_header
+
     mime, _ = parse_options_header(content_type or "")
     return mime in FORM_TYPES
 
@@ -136,6 +134,10 @@ def parse_form(body: RequestBody, content_type: str | None) -> FormData:
     A malformed multipart body parses as no parts at all (Werkzeug's silent mode); more than
     `MAX_FORM_PARTS` parts is the server's `<RequestEntityTooLarge '413: Request Entity Too Large'>`.
     """
+    from werkzeug.exceptions import RequestEntityTooLarge
+    from werkzeug.formparser import FormDataParser
+    from werkzeug.http import parse_options_header
+
     mime, options = parse_options_header(content_type or "")
     parser = FormDataParser(max_form_parts=MAX_FORM_PARTS, silent=True)
     try:
@@ -147,6 +149,7 @@ def parse_form(body: RequestBody, content_type: str | None) -> FormData:
     return FormData(items)
 
 
-def _upload(storage: FileStorage) -> UploadFile:
+def _upload(storage: Any) -> UploadFile:
+    """A Werkzeug `FileStorage` as a Starlette `UploadFile`."""
     headers = Headers(raw=[(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in storage.headers])
-    return UploadFile(storage.stream, filename=storage.filename, headers=headers)  # type: ignore[arg-type]
+    return UploadFile(storage.stream, filename=storage.filename, headers=headers)

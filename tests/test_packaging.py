@@ -44,7 +44,7 @@ def test_document_readers_are_default_dependencies() -> None:
 
 def test_tool_output_is_ignored() -> None:
     ignored = (ROOT / ".gitignore").read_text().splitlines()
-    assert {".hypothesis/", "conformance-report/"} <= set(ignored)
+    assert {".hypothesis/", ".schemathesis/", "conformance-report/"} <= set(ignored)
 
 
 def test_the_plugin_turns_off_with_p_no(tmp_path: Path) -> None:

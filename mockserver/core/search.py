@@ -20,6 +20,7 @@ from mockserver.core.text_analysis import (
     stem,
     terms_of,
     tokenize,
+    tokenized,
 )
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "remove_redundant_spaces",
     "stem",
     "tokenize",
+    "tokenized",
 ]
 
 

@@ -88,6 +88,11 @@ def terms_of(text: str) -> list[str]:
     return list(map(_STEMS.__getitem__, tokens))
 
 
+def tokenized(text: str) -> str:
+    """The server's tokenised text field (`content_ltks`): the stemmed tokens joined by spaces."""
+    return " ".join(terms_of(text))
+
+
 def query_terms(query: str) -> list[str]:
     """Stemmed query terms without stop words (all of them when the query is only stop words)."""
     tokens = tokenize(query)

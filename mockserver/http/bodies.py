@@ -11,7 +11,6 @@ decoded on a worker thread so other clients keep being served.
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -19,13 +18,9 @@ from typing import IO, Any
 
 import anyio.to_thread
 from starlette.datastructures import FormData, Headers, UploadFile
-from werkzeug.datastructures import FileStorage
-from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.formparser import FormDataParser
-from werkzeug.http import parse_options_header
 
 from mockserver.core.errors import entity_too_large
-from mockserver.core.python_failures import from_exception
+from mockserver.core.nesting import loads_bounded
 
 SPOOL_THRESHOLD = 1024 * 1024
 """Bodies above this many bytes are kept in a temporary file, not in memory."""
@@ -103,11 +98,9 @@ async def read_body(chunks: AsyncIterator[bytes], declared: str | None, limit: i
 def loads(raw: bytes) -> Any:
     """`json.loads` as Flask runs it: a syntax or encoding error is ValueError (the caller decides); a nesting
     deeper than the decoder's recursion limit is the global handler's `RecursionError('maximum recursion depth
-    exceeded while decoding a JSON array from a unicode string')` reply (code 100), never an unexpected error."""
-    try:
-        return json.loads(raw)
-    except RecursionError as exc:
-        raise from_exception(exc) from None
+    exceeded while decoding a JSON array from a unicode string')` reply (code 100), never an unexpected error;
+    a value nested deeper than `core.nesting.MAX_STORED_DEPTH` is refused the same way before anything keeps it."""
+    return loads_bounded(raw)
 
 
 def decode_json(raw: bytes) -> Any:
@@ -129,6 +122,8 @@ async def off_loop(body: RequestBody, work: Any, *args: Any) -> Any:
 
 def is_form(content_type: str | None) -> bool:
     """Whether Flask's `request.form` parses a body of this content type."""
+    from werkzeug.http import parse_options_header
+
     mime, _ = parse_options_header(content_type or "")
     return mime in FORM_TYPES
 
@@ -139,6 +134,10 @@ def parse_form(body: RequestBody, content_type: str | None) -> FormData:
     A malformed multipart body parses as no parts at all (Werkzeug's silent mode); more than
     `MAX_FORM_PARTS` parts is the server's `<RequestEntityTooLarge '413: Request Entity Too Large'>`.
     """
+    from werkzeug.exceptions import RequestEntityTooLarge
+    from werkzeug.formparser import FormDataParser
+    from werkzeug.http import parse_options_header
+
     mime, options = parse_options_header(content_type or "")
     parser = FormDataParser(max_form_parts=MAX_FORM_PARTS, silent=True)
     try:
@@ -150,6 +149,7 @@ def parse_form(body: RequestBody, content_type: str | None) -> FormData:
     return FormData(items)
 
 
-def _upload(storage: FileStorage) -> UploadFile:
+def _upload(storage: Any) -> UploadFile:
+    """A Werkzeug `FileStorage` as a Starlette `UploadFile`."""
     headers = Headers(raw=[(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in storage.headers])
-    return UploadFile(storage.stream, filename=storage.filename, headers=headers)  # type: ignore[arg-type]
+    return UploadFile(storage.stream, filename=storage.filename, headers=headers)

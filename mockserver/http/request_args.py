@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from mockserver.core.errors import ArgumentError, WerkzeugError
 from mockserver.core.python_failures import not_a_container
+from mockserver.http.bodies import loads, off_loop
 from mockserver.http.context import RequestContext
 
 
@@ -34,8 +34,8 @@ async def flask_get_json(ctx: RequestContext) -> Any:
         raise WerkzeugError("UnsupportedMediaType", 415, "Unsupported Media Type")
     raw = await ctx.body()
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        return await off_loop(await ctx.read(), loads, raw)  # too deep: the RecursionError reply, as the server
+    except ValueError:
         raise WerkzeugError("BadRequest", 400, "Bad Request") from None
 
 

@@ -195,6 +195,11 @@ def _route_accepts(route: BaseRoute, method: str) -> bool:
     return methods is None or method in methods
 
 
+def _slash_rule(route: BaseRoute) -> bool:
+    endpoint = getattr(route, "endpoint", None)
+    return isinstance(endpoint, OperationEndpoint) and endpoint.owner.slash_rule
+
+
 class SpecRouter(Router):
     """Starlette's router with an O(1) lookup for literal paths (most of the spec); templated paths scan.
 
@@ -212,15 +217,38 @@ class SpecRouter(Router):
         self.default = self.retry_merged_slashes
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope.get("root_path"):
-            route = self.literal.get(scope["path"])
-            if route is not None:
-                scope.setdefault("router", self)
-                scope["route"] = route
-                scope.update({"endpoint": route.endpoint, "path_params": {}})
-                await route.handle(scope, receive, send)
-                return
-        await super().app(scope, receive, send)
+        if scope["type"] != "http" or scope.get("root_path"):
+            await super().app(scope, receive, send)
+            return
+        scope.setdefault("router", self)
+        literal = self.literal.get(scope["path"])
+        if literal is not None and _route_accepts(literal, scope["method"]):
+            scope["route"] = literal
+            scope.update({"endpoint": literal.endpoint, "path_params": {}})
+            await literal.handle(scope, receive, send)
+            return
+        found = self.match(scope, self.routes)
+        if found is None:
+            await self.default(scope, receive, send)
+            return
+        route, child = found
+        scope.update(child)
+        await route.handle(scope, receive, send)
+
+    @staticmethod
+    def match(scope: Scope, routes: list[BaseRoute]) -> tuple[BaseRoute, Scope] | None:
+        """Werkzeug's choice: the first route (literal before templated) matching the path and taking the
+        method — a literal rule of other methods does not hide a templated one that takes it — else the first
+        route matching the path (its wrong-method answer), else None."""
+        other_method: tuple[BaseRoute, Scope] | None = None
+        for route in routes:
+            match, child = route.matches(scope)
+            if match is Match.NONE:
+                continue
+            if _route_accepts(route, scope["method"]):
+                return route, child
+            other_method = other_method or (route, child)
+        return other_method
 
     async def retry_merged_slashes(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Werkzeug's second attempt, with runs of slashes merged (see the class docstring)."""
@@ -229,21 +257,20 @@ class SpecRouter(Router):
         if scope["type"] != "http" or merged == sent:
             await self.unmatched(scope, receive, send)
             return
-        probe = {**scope, "path": merged[:-1] if len(merged) > 1 and merged.endswith("/") else merged}
-        other_method: tuple[BaseRoute, Scope] | None = None
-        for route in self.routes:
-            match, child = route.matches(probe)
-            if match is Match.NONE:
-                continue
-            if _route_accepts(route, scope["method"]):
-                await redirect_response(Request(scope), merged)(scope, receive, send)
-                return
-            other_method = other_method or (route, child)
-        if other_method is None:
+        probe = {k: v for k, v in scope.items() if k != SENT_PATH}
+        if len(merged) > 1 and merged.endswith("/"):  # what TrailingSlashMiddleware does to a path sent so
+            probe.update({"path": merged[:-1], SENT_PATH: merged})
+        else:
+            probe["path"] = merged
+        found = self.match(probe, self.routes)
+        if found is None:
             await self.unmatched(scope, receive, send)
             return
-        route, child = other_method
-        await route.handle({**probe, **child}, receive, send)
+        route, child = found
+        if _route_accepts(route, scope["method"]) and not (sent == merged + "/" and _slash_rule(route)):
+            await redirect_response(Request(scope), merged)(scope, receive, send)
+            return
+        await route.handle({**probe, **child}, receive, send)  # `x//` of a rule defined as `x/`, or 405
 
 
 class TrailingSlashMiddleware:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -54,35 +52,42 @@ def _security_of(op: dict[str, Any], doc: dict[str, Any]) -> str | None:
     return None
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ragflow-mockserver"
+ROUTING_TABLE = Path(__file__).resolve().parent.parent / "_data" / "routing.json"
+"""Operations of every shipped document, precomputed when the wheel is built (`hatch_build.py`); absent in a
+checkout. Each document's entry carries the SHA-256 of the bytes it was made from and is used only for those."""
 
 
-def operations_of(path: Path) -> list[Operation]:
-    """All operations declared in one document, via a cache keyed by the document's content hash.
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw + str(CACHE_VERSION).encode()).hexdigest()
 
-    Parsing the full YAML costs ~100 ms; the routing table needs only a few fields per operation, so
-    they are cached as JSON (by SHA-256 of the file) and the YAML is parsed only when the spec changes.
-    """
-    raw = path.read_bytes()
-    digest = hashlib.sha256(raw + str(CACHE_VERSION).encode()).hexdigest()[:32]
-    cache = _cache_dir() / f"ops-{path.stem}-{digest}.json"
+
+@functools.cache
+def _packaged_table(path: Path) -> dict[str, Any]:
     try:
-        rows = json.loads(cache.read_text())
-        return [Operation(**{**row, "tags": tuple(row["tags"])}) for row in rows]
-    except (OSError, ValueError, TypeError, KeyError):
-        pass
-    found = _parse_operations(path)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-        with os.fdopen(fd, "w") as fh:
-            json.dump([asdict(op) for op in found], fh)
-        os.replace(tmp, cache)
-    except OSError:  # read-only home: just parse every time
-        pass
-    return found
+        table = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return table if isinstance(table, dict) else {}
+
+
+def operations_of(path: Path, table: Path = ROUTING_TABLE) -> list[Operation]:
+    """All operations declared in one document: from the wheel's precomputed table when it was made from these
+    very bytes, else by parsing the YAML (a stale or missing table only costs the parse). Nothing is written."""
+    entry = _packaged_table(table).get(path.name)
+    if isinstance(entry, dict) and entry.get("sha256") == _digest(path.read_bytes()):
+        try:
+            return [Operation(**{**row, "tags": tuple(row["tags"])}) for row in entry["operations"]]
+        except (TypeError, KeyError):
+            pass
+    return _parse_operations(path)
+
+
+def routing_table(directory: Path) -> dict[str, Any]:
+    """What `hatch_build.py` ships as `ROUTING_TABLE`: every document's operations with its digest."""
+    return {
+        path.name: {"sha256": _digest(path.read_bytes()), "operations": [asdict(op) for op in _parse_operations(path)]}
+        for path in sorted(directory.glob("*.yaml"))
+    }
 
 
 def _parse_operations(path: Path) -> list[Operation]:

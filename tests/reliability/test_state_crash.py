@@ -9,6 +9,7 @@ counters agree with the rows, and that no temp file of the interrupted save surv
 from __future__ import annotations
 
 import random
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -76,6 +77,11 @@ def _writer(base: str, worker: int, round_no: int, acked: Acknowledged, stop: th
                 return  # the server is gone: whatever was in flight is unacknowledged
 
 
+def _acknowledged(acked: Acknowledged) -> int:
+    with acked.lock:
+        return len(acked.datasets) + len(acked.documents) + len(acked.deleted)
+
+
 def _verify(base: str, acked: Acknowledged) -> int:
     with httpx.Client(base_url=base, headers=HEADERS, timeout=30.0) as client:
         listed = client.get("/api/v1/datasets", params={"page_size": 100000}).json()
@@ -118,7 +124,11 @@ def test_kill_9_at_random_points_loses_no_acknowledged_write(tmp_path: Path) -> 
             ]
             for thread in writers:
                 thread.start()
-            time.sleep(rng.uniform(0.4, 1.5))
+            target = _acknowledged(acked) + rng.randint(10, 30)
+            deadline = time.monotonic() + 60
+            while _acknowledged(acked) < target and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.05))  # the kill lands at a random instant of the writes in flight
         finally:
             server.kill()
         stop.set()
@@ -129,8 +139,7 @@ def test_kill_9_at_random_points_loses_no_acknowledged_write(tmp_path: Path) -> 
         documents_checked = _verify(server.base_url, acked)
     finally:
         server.kill()
-    live = len(acked.datasets) - len(acked.deleted)
-    assert live > 10 and documents_checked > 10, "the run wrote enough to mean something"
+    assert _acknowledged(acked) >= 40 and documents_checked > 0, "the run wrote enough to mean something"
 
 
 def test_clean_exit_saves_and_stale_temp_files_are_removed(tmp_path: Path) -> None:
@@ -143,7 +152,8 @@ def test_clean_exit_saves_and_stale_temp_files_are_removed(tmp_path: Path) -> No
         reply = httpx.post(f"{server.base_url}/api/v1/datasets", json={"name": "kept"}, headers=HEADERS).json()
         assert reply["code"] == 0
     finally:
-        assert server.stop() == 0
+        # uvicorn re-raises the SIGINT it captured once it has shut down (and the state file is saved)
+        assert server.stop() in (0, -signal.SIGINT)
     server = ServeProcess("--state-file", str(state_file), *SERVE_ARGS).start()
     try:
         listed = httpx.get(f"{server.base_url}/api/v1/datasets", headers=HEADERS).json()

@@ -9,8 +9,10 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any, Protocol
 
+from mockserver.core.columns import fit_varchar
 from mockserver.core.errors import ArgumentError, DataError, OperatingError
 from mockserver.core.indexes import EVERY_ROW, Indexed, Key, Table
+from mockserver.core.nesting import check_nesting, loads_bounded
 from mockserver.core.pagination import collation_key, mysql_page, order_records, table_page
 from mockserver.core.python_failures import from_exception, no_attribute, unrecognized_field
 from mockserver.core.tenancy import TenantContext
@@ -69,9 +71,9 @@ def column_value(column: str, value: Any) -> Any:
 def parse_dsl(value: Any) -> Any:
     """The handlers' `json.loads(dsl if str else json.dumps(dsl))`: a string must hold JSON."""
     if not isinstance(value, str):
-        return copy.deepcopy(value)
+        return copy.deepcopy(check_nesting(value))
     try:
-        return json.loads(value)
+        return loads_bounded(value)
     except json.JSONDecodeError as exc:
         raise from_exception(exc) from None
 
@@ -157,7 +159,7 @@ class AgentStore:
         agent = Agent(
             id=self.tenant.ids.entity(),
             user_id=self.tenant.tenant_id,
-            title=title,
+            title=fit_varchar("title", title),
             dsl=copy.deepcopy(dsl),
             **{**values, **self._stamp()},
         )
@@ -195,6 +197,7 @@ class AgentStore:
         if unknown is not None:
             raise unrecognized_field(unknown, changes)
         changes["update_date"] = clock.http_date(now)
+        fit_varchar("title", changes.get("title"))
         old_id = agent.id
         for key, value in changes.items():
             setattr(agent, key, column_value(key, value))

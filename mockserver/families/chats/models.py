@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from mockserver.core.bulk import bulk_delete
 from mockserver.core.catalog import split_model_id
+from mockserver.core.columns import fit_varchar
 from mockserver.core.errors import DataError, MySQLError, RagflowError, RetCode
 from mockserver.core.indexes import Indexed, Key, Table, cached_json
 from mockserver.core.pagination import collation_key, mysql_page, order_records, table_page
@@ -140,6 +141,8 @@ def _column_value(column: str, value: Any) -> Any:
             return int(value)
         if column in _FLOAT_COLUMNS:
             return float(value)
+    if column == "name":
+        return fit_varchar(column, varchar(value))
     if column in _NOT_NULL_TEXT or column in _NULLABLE_TEXT:
         return varchar(value)
     return copy.deepcopy(value)

@@ -38,9 +38,10 @@ was commented out: `NameError`); unset, the seed-era answer `{"code":0,"message"
 class DocumentApi(DatasetApi):
     """The caller's view of documents and parsing through the 2024-06 routes (and, inherited, of datasets)."""
 
-    def upload(self, dataset_id: str, parts: list[tuple[str, bytes]]) -> list[dict[str, Any]]:
-        """v10UploadDocuments: into any dataset by id; unsupported types stop the upload at once."""
-        if not parts:
+    def upload(self, dataset_id: str, parts: list[tuple[str, bytes]], *, any_file: bool) -> list[dict[str, Any]]:
+        """v10UploadDocuments: into any dataset by id; unsupported types stop the upload at once. Only a request
+        without any file part is refused (file parts under another name make an empty upload)."""
+        if not any_file:
             raise ArgumentError("There is no file!")
         if len(parts) > MAX_UPLOAD_FILES:
             raise DataError(

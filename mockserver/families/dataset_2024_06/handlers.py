@@ -69,8 +69,9 @@ async def upload_documents(ctx: RequestContext) -> Response:
     """v10UploadDocuments: POST /api/v1/dataset/{dataset_id}/documents (multipart `file` parts)."""
     form = await ctx.form()
     parts = [(p.filename or "", await p.read()) for p in form.getlist("file") if isinstance(p, UploadFile)]
+    any_file = any(isinstance(value, UploadFile) for _, value in form.multi_items())
     with caught():
-        return message_result(api(ctx).upload(ctx.path_param("dataset_id"), parts))
+        return message_result(api(ctx).upload(ctx.path_param("dataset_id"), parts, any_file=any_file))
 
 
 async def delete_document(ctx: RequestContext) -> Response:

@@ -29,11 +29,12 @@ async def upload_documents(ctx: RequestContext) -> Response:
             raise ArgumentError("No file selected!")
         if len(utf8(part.filename)) >= 128:
             raise ArgumentError("File name should be less than 128 bytes.")
+    uploads = [(str(part.filename), await part.read()) for part in parts]
+    # The dataset is looked up after the last await: a deletion that ran meanwhile is seen (no orphans).
     strict = ctx.state.settings.strict_tenant_isolation
     store, dataset = upload_target(
         ctx.tenant, ctx.backends.tenants.values(), ctx.path_param("dataset_id"), strict=strict
     )
-    uploads = [(str(part.filename), await part.read()) for part in parts]
     docs = store.upload_files(dataset, uploads, ctx.tenant.tenant_id)
     return result([doc.upload_view() for doc in docs])
 

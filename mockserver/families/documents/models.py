@@ -27,6 +27,7 @@ from mockserver.families.documents.records import (
 )
 from mockserver.families.documents.schemas import UNSET, DocumentUpdate
 
+BulkReply = dict[str, Any] | None  # a bulk route's data: None, or the partial-success object
 __all__ = ["DOCUMENT_COLUMNS", "Document", "DocumentStore", "DocumentTenant", "UploadFailure", "upload_target"]
 
 DOCUMENT_CHUNK_METHODS = frozenset((*CHUNK_METHODS, "knowledge_graph"))
@@ -165,7 +166,10 @@ class DocumentStore(ParseRuns):
 
     # -- upload ----------------------------------------------------------------------------------
     def upload_files(self, dataset: Dataset, uploads: list[tuple[str, bytes]], uploader: str) -> list[Document]:
-        """uploadDocuments: store each file; failures are collected and reported together (successes are kept)."""
+        """uploadDocuments: store each file in a dataset still the tenant's (no orphans under a deleted id);
+        failures are collected and reported together (successes are kept)."""
+        if self.tenant.datasets.get(dataset.id) is not dataset:
+            raise PythonError("LookupError", f"Can't find the dataset with ID {dataset.id}!")
         stored: list[Document] = []
         errors: list[str] = []
         for filename, data in uploads:
@@ -308,19 +312,16 @@ class DocumentStore(ParseRuns):
             del self.blobs[key]
 
     # -- parse runs ------------------------------------------------------------------------------
-    def parse_many(
-        self, dataset_id: str, ids: Any, ahead: Mapping[str, Chunked] | None = None
-    ) -> dict[str, Any] | None:
+    def parse_many(self, dataset_id: str, ids: Any, ahead: Mapping[str, Chunked] | None = None) -> BulkReply:
         """parseDocuments: queue each document of the dataset; the ids not found fail together afterwards.
         `ahead` holds chunkings `chunk_ahead` computed off the event loop."""
-        chunked = ahead or {}
         # The server's parse route runs the bulk-delete loop with `parse` as the action (`ids` is never empty).
         return bulk_delete(
             ids,
             "document",
             list,
             find=lambda t: self.get(dataset_id, t),
-            remove=lambda doc: self.parse(doc, chunked.get(doc.id)),
+            remove=lambda doc: self.parse(doc, (ahead or {}).get(doc.id)),
             not_found=_documents_not_found,
         )
 

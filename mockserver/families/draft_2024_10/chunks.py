@@ -12,7 +12,7 @@ from typing import Any
 
 from mockserver.core.errors import DataError, PythonError
 from mockserver.core.python_failures import gettable, iterate, no_attribute, py_int
-from mockserver.core.search import count_tokens, tokenize
+from mockserver.core.search import count_tokens, tokenized
 from mockserver.families.chunks.models import Chunk
 from mockserver.families.draft_2024_10.service import DraftApi, document_row, fail
 from mockserver.families.retrieval.service import RetrievalQuery, RetrievalResult, ScoredChunk, retrieve
@@ -27,6 +27,8 @@ class DraftChunks(DraftApi):
         page, size = py_int(query.get("offset", 1)), py_int(query.get("limit", 30))
         chunks = self.tenant.chunks
         self.tenant.documents.poll(doc.id)
+        if not chunks.has_index:  # the search engine has no index for the tenant yet
+            raise fail("No chunk found!")
         ids = chunks.ordered_ids(doc.id)
         keywords = query.get("keywords", "")
         if keywords:
@@ -151,7 +153,7 @@ def _chunk_item(chunk: Chunk, keywords: str) -> dict[str, Any]:
 def _retrieval_chunk(chunk: ScoredChunk) -> dict[str, Any]:
     data: dict[str, Any] = {
         "content": chunk.content,
-        "content_ltks": " ".join(tokenize(chunk.content)),
+        "content_ltks": tokenized(chunk.content),
         "document_id": chunk.document_id,
         "document_keyword": chunk.document_name,
         "id": chunk.id,

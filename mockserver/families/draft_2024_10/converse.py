@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from mockserver.core.search import tokenize
+from mockserver.core.search import tokenized
 from mockserver.families.chats.sessions import Conversation
 from mockserver.state.backend import TenantBackend
 
@@ -25,7 +25,7 @@ def draft_reference(tenant: TenantBackend, reference: dict[str, Any]) -> Any:
         raw.append(
             {
                 "chunk_id": chunk.get("id"),
-                "content_ltks": " ".join(tokenize(content)),
+                "content_ltks": tokenized(content),
                 "content_with_weight": content,
                 "doc_id": chunk.get("document_id"),
                 "docnm_kwd": chunk.get("document_name"),

@@ -8,7 +8,7 @@ from typing import Any
 from mockserver.core.chunking.splitter import qa_content
 from mockserver.core.errors import DataError
 from mockserver.core.python_failures import iterate, py_float, py_int
-from mockserver.core.search import highlight, remove_redundant_spaces, tokenize
+from mockserver.core.search import highlight, remove_redundant_spaces, tokenized
 from mockserver.families.chunks.models import Chunk
 from mockserver.families.documents.records import Document
 from mockserver.families.retrieval.service import NO_CHUNK_FOUND, RetrievalQuery, ScoredChunk, retrieve
@@ -159,7 +159,7 @@ def _ranked(chunk: ScoredChunk) -> dict[str, Any]:
     """One retrieval-test chunk with the retriever's own names (the vector removed, as the route does)."""
     data: dict[str, Any] = {
         "chunk_id": chunk.id,
-        "content_ltks": " ".join(tokenize(chunk.content)),
+        "content_ltks": tokenized(chunk.content),
         "content_with_weight": chunk.content,
         "doc_id": chunk.document_id,
         "docnm_kwd": chunk.document_name,

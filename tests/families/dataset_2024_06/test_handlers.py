@@ -271,6 +271,7 @@ def test_upload_rejections(client: TestClient) -> None:
     dataset_id = create(client)
     url = f"{DATASET_API}/{dataset_id}/documents"
     assert client.post(url).content == b'{"code":101,"message":"There is no file!"}\n'
+    assert client.post(url, files=[("other", ("a.txt", b"x"))]).content == b'{"code":0,"data":[],"message":"success"}\n'
     assert client.post(f"{DATASET_API}/nope/documents", files=[("file", ("a.txt", b"x"))]).content == (
         b'{"code":102,"message":"Can\'t find this dataset"}\n'
     )

@@ -6,7 +6,7 @@ import hashlib
 
 from starlette.testclient import TestClient
 
-from tests.families.draft_2024_10.conftest import DATASET, TEXT, parsed_document
+from tests.families.draft_2024_10.conftest import DATASET, TEXT, create_dataset, parsed_document, upload
 from tests.support.profiles import wire
 
 
@@ -36,6 +36,12 @@ def test_list_chunks_shows_each_chunk_once(client: TestClient) -> None:
     assert (len(data["chunks"]), data["total"]) == (3, 3)
     assert len({c["id"] for c in data["chunks"]}) == 3
     assert client.get(chunk_url(dataset_id, doc_id), params={"limit": 2, "offset": 2}).json()["data"]["total"] == 3
+
+
+def test_list_chunks_before_any_index_exists(client: TestClient) -> None:
+    dataset_id = create_dataset(client)
+    doc_id = upload(client, dataset_id, ("a.txt", TEXT))[0]["id"]
+    assert client.get(chunk_url(dataset_id, doc_id)).content == b'{"code":102,"message":"No chunk found!"}\n'
 
 
 def test_list_chunks_rejections(client: TestClient) -> None:

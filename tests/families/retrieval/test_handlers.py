@@ -223,7 +223,7 @@ def test_answer_ranks_first_with_server_chunk_shape(client: TestClient, kb: tupl
     assert first["document_id"] == docs["geo.txt"]
     assert first["document_keyword"] == "geo.txt"
     assert first["highlight"] == "Paris is the <em>capital</em> of France"
-    assert first["content_ltks"].startswith("paris is the capital of france")
+    assert first["content_ltks"].startswith("pari is the capit of franc")  # stemmed, as the server's tokenizer
     assert (first["image_id"], first["important_keywords"], first["positions"]) == ("", [], [])
     assert data["total"] == len(data["chunks"])
     assert data["doc_aggs"] == [{"count": len(data["chunks"]), "doc_id": docs["geo.txt"], "doc_name": "geo.txt"}]

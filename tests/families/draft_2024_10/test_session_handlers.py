@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.families.draft_2024_10.chats import DRAFT_PROMPT_DEFAULTS, DRAFT_SYSTEM_PROMPT
+from mockserver.families.draft_2024_10.chat_views import DRAFT_PROMPT_DEFAULTS, DRAFT_SYSTEM_PROMPT
 from tests.families.draft_2024_10.conftest import CHAT, STAMP, UPDATED, create_dataset, tenant_of
 from tests.support.profiles import wire
 

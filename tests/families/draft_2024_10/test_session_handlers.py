@@ -208,3 +208,9 @@ def test_delete_sessions_both_drafts(client: TestClient) -> None:
     assert client.request("DELETE", f"{CHAT}/nope/session", json={"ids": ["x"]}).content == (
         b'{"code":102,"message":"You don\'t own the chat"}\n'
     )
+
+
+def test_list_chats_with_a_deleted_dataset(client: TestClient) -> None:
+    _, dataset_id = create_chat(client)
+    assert client.request("DELETE", "/api/v1/datasets", json={"ids": [dataset_id]}).json() == {"code": 0}
+    assert client.get(CHAT).content == wire({"code": 102, "message": f"Don't exist the kb {dataset_id}"})

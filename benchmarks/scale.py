@@ -49,6 +49,8 @@ class Family:
     """A family's seeding and its operations against a driver."""
 
     name = ""
+    limit = 10**9
+    """Largest size measured (accounts: each user is a whole tenant, 100k of them would not fit the machine)."""
 
     def __init__(self, size: int, reps: int) -> None:
         self.size, self.reps = size, reps
@@ -244,9 +246,10 @@ class Legacy(Family):
 
 
 class Accounts(Family):
-    """N registered users (each with a tenant); register, login, info, set_tenant_info."""
+    """N registered users (each with a tenant); register, login, info."""
 
     name = "accounts"
+    limit = 20_000
 
     def seed(self) -> None:
         accounts = self.state.backends.accounts
@@ -316,16 +319,20 @@ def main(argv: list[str] | None = None) -> int:
     failures = 0
     for name in args.families.split(","):
         family = FAMILIES[name]
-        per_size = {size: measure(family, size, reps) for size in sizes}
+        measure(family, sizes[0], max(3, reps // 5))  # warm-up: first-use costs are not the baseline's
+        fitting = [s for s in sizes if s <= family.limit]
+        per_size = {size: measure(family, size, reps) for size in fitting}
         base = per_size[sizes[0]]
         for op_name in base:
-            figures = "".join(f"{per_size[s][op_name]:12.3f}" for s in sizes)
-            ratios = [per_size[s][op_name] / base[op_name] for s in sizes[1:]]
+            figures = "".join(f"{per_size[s][op_name]:12.3f}" if s in per_size else f"{'-':>12}" for s in sizes)
+            ratios = [per_size[s][op_name] / base[op_name] for s in fitting[1:]]
             target = TARGETS.get(op_name, DEFAULT_TARGET)
             met = all(r <= target for r in ratios)
             failures += not met
             shown = " ".join(f"{r:5.2f}x" for r in ratios)
             print(f"  {name:15}{op_name:14}{figures}   {shown:12} <={target}x {'met' if met else 'NOT MET'}")
+        if len(fitting) < len(sizes):
+            print(f"  {name:15}(sizes above {family.limit:,} not run: {family.__doc__})")
         sys.stdout.flush()
     print(f"  {failures} operation(s) over target")
     return 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.core.errors import ArgumentError, WerkzeugError
-from mockserver.core.nesting import loads_bounded
 from mockserver.core.python_failures import not_a_container
+from mockserver.http.bodies import loads, off_loop
 from mockserver.http.context import RequestContext
 
 
@@ -34,8 +34,8 @@ async def flask_get_json(ctx: RequestContext) -> Any:
         raise WerkzeugError("UnsupportedMediaType", 415, "Unsupported Media Type")
     raw = await ctx.body()
     try:
-        return loads_bounded(raw)
-    except (ValueError, UnicodeDecodeError):
+        return await off_loop(await ctx.read(), loads, raw)  # too deep: the RecursionError reply, as the server
+    except ValueError:
         raise WerkzeugError("BadRequest", 400, "Bad Request") from None
 
 

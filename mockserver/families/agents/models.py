@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any, Protocol
 
+from mockserver.core.columns import fit_varchar
 from mockserver.core.errors import ArgumentError, DataError, OperatingError
 from mockserver.core.indexes import EVERY_ROW, Indexed, Key, Table
 from mockserver.core.nesting import check_nesting, loads_bounded
@@ -158,7 +159,7 @@ class AgentStore:
         agent = Agent(
             id=self.tenant.ids.entity(),
             user_id=self.tenant.tenant_id,
-            title=title,
+            title=fit_varchar("title", title),
             dsl=copy.deepcopy(dsl),
             **{**values, **self._stamp()},
         )
@@ -196,6 +197,7 @@ class AgentStore:
         if unknown is not None:
             raise unrecognized_field(unknown, changes)
         changes["update_date"] = clock.http_date(now)
+        fit_varchar("title", changes.get("title"))
         old_id = agent.id
         for key, value in changes.items():
             setattr(agent, key, column_value(key, value))

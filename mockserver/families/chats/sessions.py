@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from mockserver.core.bulk import bulk_delete
+from mockserver.core.columns import fit_varchar
 from mockserver.core.errors import DataError
 from mockserver.core.indexes import Indexed, Key, Table
 from mockserver.core.pagination import mysql_page, order_records, table_page
@@ -158,10 +159,10 @@ class SessionStore:
         session = Conversation(
             id=session_id or self.tenant.ids.entity(),
             dialog_id=chat.id,
-            name=varchar(name),
+            name=fit_varchar("name", varchar(name)),
             message=[opener],
             reference=[],
-            user_id=varchar(user_id),
+            user_id=fit_varchar("user_id", varchar(user_id)),
             create_time=clock.epoch_ms(now),
             create_date=clock.http_date(now),
             update_time=clock.epoch_ms(now),
@@ -203,9 +204,9 @@ class SessionStore:
         if request.name is not ABSENT and not request.name:
             raise DataError("`name` can not be empty.")
         check_update_fields(request.fields, CONVERSATION_COLUMNS, self.tenant.clock)
-        for key in ("name", "user_id"):
-            if key in request.fields:
-                setattr(session, key, varchar(request.fields[key]))
+        written = {k: fit_varchar(k, varchar(request.fields[k])) for k in ("name", "user_id") if k in request.fields}
+        for key, value in written.items():
+            setattr(session, key, value)
         self.touch(session)
 
     def listing(self, chat_id: str, query: SessionQuery) -> list[Conversation]:

@@ -171,15 +171,16 @@ def _block(
     tenant: RetrievalTenant, query: RetrievalQuery, question: str, window: int, block_number: int
 ) -> list[tuple[Hit, float]]:
     """The fetched candidate block, best first, with each hit's final similarity (pagerank added)."""
-    datasets = [d for d in (tenant.datasets.get(i) for i in query.dataset_ids) if d is not None]
+    dataset_ids = list(dict.fromkeys(query.dataset_ids))  # a repeated id searches the same dataset: once
+    datasets = [d for d in (tenant.datasets.get(i) for i in dataset_ids) if d is not None]
     with_pagerank = any(d.pagerank > 0 for d in datasets)
     threshold = 0.0 if query.document_ids or with_pagerank else query.similarity_threshold
     limit = None if with_pagerank else block_number * window  # pagerank re-sorts: every candidate
     hits = tenant.index.search(
-        question, query.dataset_ids, query.document_ids, query.vector_similarity_weight, threshold, query.top_k, limit
+        question, dataset_ids, query.document_ids, query.vector_similarity_weight, threshold, query.top_k, limit
     )
     if not hits and query.document_ids:
-        hits = [Hit(cid, 0.0, 0.0, 0.0) for cid in tenant.index.available_in(query.document_ids, query.dataset_ids)]
+        hits = [Hit(cid, 0.0, 0.0, 0.0) for cid in tenant.index.available_in(query.document_ids, dataset_ids)]
     ranked = [(hit, hit.similarity + (_pagerank(tenant, hit.chunk_id) if with_pagerank else 0.0)) for hit in hits]
     if with_pagerank:
         ranked.sort(key=lambda pair: -pair[1])
@@ -244,15 +245,17 @@ def _doc_aggs(chunks: Iterable[ScoredChunk]) -> list[DocAgg]:
 # -- the routes' checks ----------------------------------------------------------------------------------
 def owned_datasets(datasets: DatasetStore, dataset_ids: list[Any]) -> list[Dataset]:
     """retrieveChunks: every id names one of the caller's datasets, and they share one embedding model."""
-    found = []
+    found: dict[str, Dataset] = {}
     for dataset_id in dataset_ids:
+        if isinstance(dataset_id, str) and dataset_id in found:
+            continue  # checked already: a repeated id costs nothing more
         dataset = datasets.get(dataset_id) if isinstance(dataset_id, str) else None
         if dataset is None:
             raise DataError(f"You don't own the dataset {dataset_id}.")
-        found.append(dataset)
-    if len({split_model_id(d.embd_id)[0] for d in found}) != 1:
+        found[dataset_id] = dataset
+    if len({split_model_id(d.embd_id)[0] for d in found.values()}) != 1:
         raise DataError('Datasets use different embedding models."')
-    return found
+    return list(found.values())
 
 
 def check_documents(documents: DocumentStore, datasets: list[Dataset], document_ids: list[Any]) -> None:

@@ -29,6 +29,11 @@ async def set_user_setting(ctx: RequestContext) -> Response:
     return json_result(data=True)
 
 
+async def list_login_channels(ctx: RequestContext) -> Response:
+    """listLoginChannels: GET /v1/user/login/channels (no OAuth channel is configured in the emulator)."""
+    return json_result(data=[])
+
+
 async def create_knowledgebase(ctx: RequestContext) -> Response:
     """createKnowledgebase: POST /v1/kb/create."""
     body = await require_arguments(ctx, "name")
@@ -89,6 +94,12 @@ async def get_knowledge_graph(ctx: RequestContext) -> Response:
     return json_result(data={"graph": {}, "mind_map": {}})
 
 
+async def delete_knowledge_graph(ctx: RequestContext) -> Response:
+    """deleteKnowledgeGraph: DELETE /v1/kb/{kb_id}/knowledge_graph (no GraphRAG chunks to drop in the emulator)."""
+    WebKnowledge(ctx.tenant).accessible_kb(ctx.path_param("kb_id"))
+    return json_result(data=True)
+
+
 HANDLERS: dict[str, Handler] = {
     "listTenants": list_tenants,
     "setUserSetting": set_user_setting,
@@ -98,4 +109,6 @@ HANDLERS: dict[str, Handler] = {
     "listKnowledgebases": list_knowledgebases,
     "removeKnowledgebase": remove_knowledgebase,
     "getKnowledgeGraph": get_knowledge_graph,
+    "deleteKnowledgeGraph": delete_knowledge_graph,
+    "listLoginChannels": list_login_channels,
 }

@@ -119,6 +119,14 @@ def test_kb_detail_and_knowledge_graph(web: TestClient, ui: dict[str, str]) -> N
     graph = web.get(f"/v1/kb/{kb_id}/knowledge_graph", headers=ui).json()
     assert graph == {"code": 0, "data": {"graph": {}, "mind_map": {}}, "message": "success"}
     assert web.get("/v1/kb/nope/knowledge_graph", headers=ui).json() == NO_AUTHORIZATION
+    dropped = web.delete(f"/v1/kb/{kb_id}/knowledge_graph", headers=ui).json()
+    assert dropped == {"code": 0, "data": True, "message": "success"}
+    assert web.delete("/v1/kb/nope/knowledge_graph", headers=ui).json() == NO_AUTHORIZATION
+
+
+def test_login_channels_need_no_token(web: TestClient) -> None:
+    """listLoginChannels: no OAuth channel configured, no authentication."""
+    assert web.get("/v1/user/login/channels").json() == {"code": 0, "data": [], "message": "success"}
 
 
 def test_kb_update_writes_columns_and_refuses_duplicates(web: TestClient, ui: dict[str, str]) -> None:

@@ -94,12 +94,6 @@ async def get_knowledge_graph(ctx: RequestContext) -> Response:
     return json_result(data={"graph": {}, "mind_map": {}})
 
 
-async def delete_knowledge_graph(ctx: RequestContext) -> Response:
-    """deleteKnowledgeGraph: DELETE /v1/kb/{kb_id}/knowledge_graph (no GraphRAG chunks to drop in the emulator)."""
-    WebKnowledge(ctx.tenant).accessible_kb(ctx.path_param("kb_id"))
-    return json_result(data=True)
-
-
 HANDLERS: dict[str, Handler] = {
     "listTenants": list_tenants,
     "setUserSetting": set_user_setting,
@@ -109,6 +103,5 @@ HANDLERS: dict[str, Handler] = {
     "listKnowledgebases": list_knowledgebases,
     "removeKnowledgebase": remove_knowledgebase,
     "getKnowledgeGraph": get_knowledge_graph,
-    "deleteKnowledgeGraph": delete_knowledge_graph,
     "listLoginChannels": list_login_channels,
 }

@@ -119,9 +119,6 @@ def test_kb_detail_and_knowledge_graph(web: TestClient, ui: dict[str, str]) -> N
     graph = web.get(f"/v1/kb/{kb_id}/knowledge_graph", headers=ui).json()
     assert graph == {"code": 0, "data": {"graph": {}, "mind_map": {}}, "message": "success"}
     assert web.get("/v1/kb/nope/knowledge_graph", headers=ui).json() == NO_AUTHORIZATION
-    dropped = web.delete(f"/v1/kb/{kb_id}/knowledge_graph", headers=ui).json()
-    assert dropped == {"code": 0, "data": True, "message": "success"}
-    assert web.delete("/v1/kb/nope/knowledge_graph", headers=ui).json() == NO_AUTHORIZATION
 
 
 def test_login_channels_need_no_token(web: TestClient) -> None:

@@ -11,7 +11,7 @@ import copy
 from typing import Any
 
 from mockserver.core.errors import DataError, PythonError
-from mockserver.core.pagination import collation_key, loose_desc, mysql_page, order_records, python_int
+from mockserver.core.pagination import collation_key, loose_desc, mysql_page, order_records, python_int, table_page
 from mockserver.core.python_failures import (
     gettable,
     item,
@@ -183,18 +183,17 @@ class DraftChats:
         if not any(_chat_matches(t, chat_id, name) for t in self.scope.tenants()):
             raise fail("The chat doesn't exist")
         page, size = python_int(query.get("page"), 1), python_int(query.get("page_size"), 1024)
-        rows = [c for c in self.tenant.chats.valid() if _chat_match(c, chat_id, name)]
-        ordered = order_records(
-            rows,
-            query.get("orderby", "create_time"),
-            loose_desc(query.get("desc")),
-            "Dialog",
-            Chat.columns,
-            CHAT_COLUMNS,
-        )
+        orderby, desc = query.get("orderby", "create_time"), loose_desc(query.get("desc"))
+        if chat_id is None and name is None:
+            chats = table_page(self.tenant.chats.table, True, orderby=orderby, desc=desc, page=page,
+                               page_size=size, model_name="Dialog", known=CHAT_COLUMNS)  # fmt: skip
+        else:
+            rows = [c for c in self.tenant.chats.valid() if _chat_match(c, chat_id, name)]
+            ordered = order_records(rows, orderby, desc, "Dialog", Chat.columns, CHAT_COLUMNS)
+            chats = mysql_page(ordered, page, size)
         shared: dict[str, Any] = {}
         items = []
-        for chat in mysql_page(ordered, page, size):
+        for chat in chats:
             rows_of = []
             for kb_id in iterate(chat.kb_ids):
                 dataset = self.tenant.datasets.get(kb_id) if isinstance(kb_id, str) else None
@@ -222,22 +221,23 @@ class DraftChats:
         """draftListSessions: a session matching `id`/`name` must exist (also without filters)."""
         self.owned(chat_id, f"You don't own the assistant {chat_id}.")
         wanted_id, name = query.get("id"), query.get("name")
+        store = self.tenant.sessions
+        page, size = python_int(query.get("page"), 1), python_int(query.get("page_size"), 1024)
+        orderby, desc = query.get("orderby", "create_time"), loose_desc(query.get("desc"))
+        if wanted_id is None and name is None:
+            if not store.table.count(chat_id):
+                raise fail("The session doesn't exist")
+            found = table_page(store.table, chat_id, orderby=orderby, desc=desc, page=page, page_size=size,
+                               model_name="Conversation", known=CONVERSATION_COLUMNS)  # fmt: skip
+            return [session_item(s) for s in found]
         rows = [
             s
-            for s in self.tenant.sessions.of_chat(chat_id)
+            for s in store.of_chat(chat_id)
             if (wanted_id is None or s.id == wanted_id) and (name is None or s.name == name)
         ]
         if not rows:
             raise fail("The session doesn't exist")
-        page, size = python_int(query.get("page"), 1), python_int(query.get("page_size"), 1024)
-        ordered = order_records(
-            rows,
-            query.get("orderby", "create_time"),
-            loose_desc(query.get("desc")),
-            "Conversation",
-            Conversation.columns,
-            CONVERSATION_COLUMNS,
-        )
+        ordered = order_records(rows, orderby, desc, "Conversation", Conversation.columns, CONVERSATION_COLUMNS)
         return [session_item(s) for s in mysql_page(ordered, page, size)]
 
     def delete_sessions(self, chat_id: str, ids: Any) -> None:
@@ -289,7 +289,13 @@ def _chat_match(chat: Chat, chat_id: str | None, name: str | None) -> bool:
 
 
 def _chat_matches(tenant: TenantBackend, chat_id: str | None, name: str | None) -> bool:
-    return any(_chat_match(c, chat_id, name) for c in tenant.chats.valid())
+    store = tenant.chats
+    if chat_id is None and name is None:
+        return store.table.count(True) > 0
+    if chat_id is not None:
+        found = store.get(chat_id)
+        return found is not None and _chat_match(found, chat_id, name)
+    return store.by_name(name) is not None
 
 
 def check_question(req: dict[str, Any]) -> Any:

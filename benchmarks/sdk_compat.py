@@ -40,7 +40,7 @@ def step(name, fn):
         results[name] = "ok"
         return value
     except Exception as exc:  # the table records the failure, the walk stops
-        results[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:120]
+        results[name] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:80]
         print(json.dumps(results)); sys.exit(0)
 
 rag = RAGFlow(api_key=sys.argv[1], base_url=sys.argv[2])
@@ -58,17 +58,17 @@ def datasets_with_explicit_arguments():
         kwargs["embedding_model"] = "BAAI/bge-large-zh-v1.5@BAAI"
     try:
         ds = rag.create_dataset(name="compat", **kwargs)
-        results["datasets"] += " — passes with " + ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+        results["datasets"] += " (passes with " + ", ".join(f"{k}={v!r}" for k, v in kwargs.items()) + ")"
     except Exception:  # the release sends fields this server refuses whatever it is given: create it over HTTP
         rag.post("/datasets", {"name": "compat"})
         ds = rag.list_datasets(name="compat")[0]
-        results["datasets"] += " — the walk goes on with a dataset created over HTTP"
+        results["datasets"] += " (the walk goes on with a dataset created over HTTP)"
     return ds
 try:
     ds = datasets()
     results["datasets"] = "ok"
 except Exception as exc:
-    results["datasets"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:100]
+    results["datasets"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:80]
     ds = step("datasets+", datasets_with_explicit_arguments)
     results.pop("datasets+")
 text = b"The greenhouse effect traps heat near the ground. Without it the surface would be much colder."

@@ -14,30 +14,15 @@ import pytest
 from mockserver.cli import build_parser, main, settings_from_args
 from mockserver.cli_support import environment_name
 from mockserver.settings import Settings
+from mockserver.settings_doc import FLAG_FOR_FIELD, serve_parser
 from tests.support.serve_process import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
-FLAG_FOR_FIELD = {
-    "stream_tokens_per_second": "tokens_per_second",
-    "stream_first_token_delay": "first_token_delay",
-    "admin_enabled": "no_admin",
-    "request_log": "no_request_log",
-}
-"""Settings fields whose flag has another name (every other field's flag has the field's name as dest)."""
-WITHOUT_FLAG_YET = {"admin_remote", "admin_origins", "allowed_hosts", "bind_host"}
-"""The control-plane and Host guards' fields, whose flags land with that work (bind_host is --host's)."""
-
-
-def serve_parser():
-    parser = build_parser()
-    return parser._subparsers._group_actions[0].choices["serve"]  # type: ignore[union-attr]
-
 
 def test_every_settings_field_has_a_serve_flag() -> None:
     dests = {a.dest for a in serve_parser()._actions}
-    names = [f.name for f in dataclasses.fields(Settings) if f.name not in WITHOUT_FLAG_YET]
-    missing = [name for name in names if FLAG_FOR_FIELD.get(name, name) not in dests]
+    missing = [f.name for f in dataclasses.fields(Settings) if FLAG_FOR_FIELD.get(f.name, f.name) not in dests]
     assert missing == []
 
 

@@ -44,4 +44,21 @@ def test_document_readers_are_default_dependencies() -> None:
 
 def test_tool_output_is_ignored() -> None:
     ignored = (ROOT / ".gitignore").read_text().splitlines()
-    assert {".hypothesis/", "conformance-report/"} <= set(ignored)
+    assert {".hypothesis/", ".schemathesis/", "conformance-report/"} <= set(ignored)
+
+
+def test_the_plugin_turns_off_with_p_no(tmp_path: Path) -> None:
+    """docs/pytest-plugin.md: `-p no:ragflow_mockserver` runs pytest without the auto-loaded plugin."""
+    import subprocess
+    import sys
+
+    (tmp_path / "test_off.py").write_text(
+        "import sys\n\ndef test_off(request):\n"
+        "    assert 'ragflow' not in request.fixturenames\n"
+        "    assert 'mockserver.pytest_plugin' not in sys.modules\n"
+    )
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", str(tmp_path)]
+    off = subprocess.run([*command, "-p", "no:ragflow_mockserver"], capture_output=True, text=True, cwd=tmp_path)
+    on = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert off.returncode == 0, off.stdout[-2000:]
+    assert on.returncode == 1, "without -p no: the plugin is loaded"

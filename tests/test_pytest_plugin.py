@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pytest
 
+# ragflow_sdk installs beartype's import hook (beartype_this_package). The in-process runs below import the SDK;
+# pytester then restores sys.modules without it while the hook stays, and the next module importing beartype in this
+# process fails with a circular import. Imported here, the SDK is part of the snapshot pytester restores.
+import ragflow_sdk  # noqa: F401
+
 pytest_plugins = ["pytester"]
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "downstream"

@@ -34,9 +34,9 @@ class EnvelopeResponse(Response):
 
     @property
     def code(self) -> int | None:
-        """The envelope's `code`, when the payload is an envelope."""
+        """The envelope's `code` (`retcode` in the 2024 profiles' bodies), when the payload is an envelope."""
         if isinstance(self.payload, dict):
-            value = self.payload.get("code")
+            value = self.payload.get("code", self.payload.get("retcode"))
             return value if isinstance(value, int) else None
         return None
 

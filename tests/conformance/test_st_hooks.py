@@ -47,7 +47,7 @@ def test_operations_outside_the_contract_are_not_checked() -> None:
 
 
 @pytest.mark.slow
-def test_st_run_uses_the_checks_with_the_documented_setup() -> None:
+def test_st_run_uses_the_checks_with_the_documented_setup(tmp_path: Path) -> None:
     with ThreadedServer(create_app(Settings.for_tests())) as server:
         done = subprocess.run(
             [
@@ -69,8 +69,8 @@ def test_st_run_uses_the_checks_with_the_documented_setup() -> None:
             ],
             capture_output=True,
             text=True,
-            cwd=ROOT,
-            env={**os.environ, "SCHEMATHESIS_HOOKS": "mockserver.conformance.st_hooks"},
+            cwd=tmp_path,  # schemathesis writes its .schemathesis/ cache into the working directory
+            env={**os.environ, "SCHEMATHESIS_HOOKS": "mockserver.conformance.st_hooks", "PYTHONPATH": str(ROOT)},
             timeout=300,
         )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]

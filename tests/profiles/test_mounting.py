@@ -124,3 +124,7 @@ def test_docs_offer_each_profiles_document(fake: Profile) -> None:
         text = client.get("/openapi/2099-01-test.yaml").text
         assert "testPing" in text and "url: /_p/2099-01-test" in text
         assert client.get("/openapi/nothing.yaml").status_code == 404
+
+
+def test_a_retcode_envelope_reports_its_code_to_the_request_log() -> None:
+    assert retcode_result(data=True, code=102).code == 102

@@ -132,7 +132,7 @@ VALID = Key(("status",), lambda c: True if c.status == "1" else None)
 """The partition lists show: valid (not deleted) chats."""
 
 
-def _column_value(column: str, value: Any) -> Any:
+def column_value(column: str, value: Any) -> Any:
     """What storing `value` in `column` gives (peewee coercion, MySQL NOT NULL), or the server's error."""
     if value is None and column in (*_INT_COLUMNS, *_FLOAT_COLUMNS, *_NOT_NULL_TEXT):
         raise MySQLError(1048, f"Column '{column}' cannot be null")
@@ -231,7 +231,7 @@ class ChatStore:
         columns["prompt_config"] = config = copy.deepcopy(config)
         fill_prompt_defaults(config)
         check_parameters(config)
-        return self.insert(**{k: _column_value(k, v) for k, v in columns.items()})
+        return self.insert(**{k: column_value(k, v) for k, v in columns.items()})
 
     def insert(self, **values: Any) -> Chat:
         """Insert a chat row without request validation (seeding, tests)."""
@@ -281,7 +281,7 @@ class ChatStore:
         """peewee's `update(**req)`: an unknown key fails with the whole update dict in the message."""
         clock = self.tenant.clock
         check_update_fields(req, CHAT_COLUMNS, clock)
-        values = {k: _column_value(k, v) for k, v in req.items() if k in WRITABLE}
+        values = {k: column_value(k, v) for k, v in req.items() if k in WRITABLE}
         for key, value in values.items():
             setattr(chat, key, value)
         clock.touch(chat)

@@ -103,12 +103,12 @@ class DatasetApi:
         desc = desc_arg != ""
         if orderby not in KB_COLUMNS:
             raise PythonError("AttributeError", f"type object 'Knowledgebase' has no attribute '{orderby}'")
-        rows = list(store.items.values())
-        if count >= 0 and 0 <= offset <= len(rows):
-            served = store.table.page(True, orderby, desc, offset, count)
+        rows = store.items
+        if count >= -1 and 0 <= offset <= len(rows):
+            served = store.table.page(True, orderby, desc, offset, len(rows) - offset if count == -1 else count)
             if served is not None:
                 return [dataset_row(d) for d in served]
-        ordered = order_records(rows, orderby, desc, "Knowledgebase", Dataset.columns, DATASET_COLUMNS)
+        ordered = order_records(list(rows.values()), orderby, desc, "Knowledgebase", Dataset.columns, DATASET_COLUMNS)
         return [dataset_row(d) for d in sliced(ordered, offset, count)]
 
     def delete(self, dataset_id: str) -> str:

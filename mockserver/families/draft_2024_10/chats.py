@@ -11,10 +11,9 @@ import copy
 from typing import Any
 
 from mockserver.core.errors import DataError, PythonError
-from mockserver.core.pagination import collation_key, loose_desc, mysql_page, order_records, python_int
+from mockserver.core.pagination import collation_key, loose_desc, mysql_page, order_records, python_int, table_page
 from mockserver.core.python_failures import (
     gettable,
-    index_out_of_range,
     item,
     iterate,
     keyed,
@@ -23,7 +22,6 @@ from mockserver.core.python_failures import (
     not_subscriptable,
 )
 from mockserver.families.chats.config import (
-    API_NAMES,
     CHAT_COLUMNS,
     DEFAULT_LLM_SETTING,
     INTERNAL_NAMES,
@@ -36,116 +34,19 @@ from mockserver.families.chats.config import (
 from mockserver.families.chats.models import Chat
 from mockserver.families.chats.sessions import CONVERSATION_COLUMNS, Conversation
 from mockserver.families.dataset_2024_06.views import dataset_row
+from mockserver.families.draft_2024_10.chat_views import (
+    COLUMN_KEYS,
+    DRAFT_PROMPT_DEFAULTS,
+    SESSION_GREETING,
+    chat_view,
+    dialog_value,
+    prompt_view,
+    session_item,
+    session_view,
+)
 from mockserver.families.draft_2024_10.service import fail
 from mockserver.families.legacy.service import LegacyScope
 from mockserver.state.backend import TenantBackend
-
-DRAFT_SYSTEM_PROMPT = (
-    "你是一个智能助手，请总结知识库的内容来回答问题，请列举知识库中的数据详细回答。当所有知识库内容都与问题无关时，"
-    "你的回答必须包括“知识库中未找到您要的答案！”这句话。回答需要考虑聊天历史。\n"
-    "            以下是知识库：\n"
-    "            {knowledge}\n"
-    "            以上是知识库。"
-)
-DRAFT_PROMPT_DEFAULTS: dict[str, Any] = {
-    "system": DRAFT_SYSTEM_PROMPT,
-    "prologue": "您好，我是您的助手小樱，长得可爱又善良，can I help you?",
-    "parameters": [{"key": "knowledge", "optional": False}],
-    "empty_response": "Sorry! 知识库中未找到相关内容！",
-}
-"""The `prompt_config` keys 6329427ad5 fills when missing or falsy."""
-SESSION_GREETING = "Hi! I am your assistant，can I help you?"
-"""The fixed first message of a draft session (a full-width comma)."""
-_COLUMN_KEYS = ("similarity_threshold", "vector_similarity_weight", "top_n", "rerank_id")
-_REFERENCE_KEYS = (
-    ("id", "chunk_id", "id"),
-    ("content", "content_with_weight", "content"),
-    ("document_id", "doc_id", "document_id"),
-    ("document_name", "docnm_kwd", "document_name"),
-    ("knowledgebase_id", "kb_id", "dataset_id"),
-    ("image_id", "img_id", "image_id"),
-    ("similarity", "similarity", "similarity"),
-    ("vector_similarity", "vector_similarity", "vector_similarity"),
-    ("term_similarity", "term_similarity", "term_similarity"),
-    ("positions", "positions", "positions"),
-)
-"""T21 reference chunk key ← (stored internal name, current-profile name)."""
-
-
-def chat_view(chat: Chat, knowledgebases: Any, prompt: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The 17-key chat object (`knowledgebases` as given: the request's objects, or the stored dataset rows)."""
-    llm = copy.deepcopy(chat.llm_setting) if isinstance(chat.llm_setting, dict) else {}
-    llm["model_name"] = chat.llm_id
-    return {
-        "avatar": chat.icon,
-        "create_date": chat.create_date,
-        "create_time": chat.create_time,
-        "description": chat.description,
-        "do_refer": chat.do_refer,
-        "id": chat.id,
-        "knowledgebases": knowledgebases,
-        "language": chat.language,
-        "llm": llm,
-        "name": chat.name,
-        "prompt": prompt_view(chat) if prompt is None else prompt,
-        "prompt_type": chat.prompt_type,
-        "status": chat.status,
-        "tenant_id": chat.tenant_id,
-        "top_k": chat.top_k,
-        "update_date": chat.update_date,
-        "update_time": chat.update_time,
-    }
-
-
-def prompt_view(chat: Chat, into: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The `prompt` object: the renamed config plus the four column values (weight as stored)."""
-    prompt = {} if into is None else into
-    config = chat.prompt_config if isinstance(chat.prompt_config, dict) else {}
-    prompt.update({API_NAMES.get(k, k): copy.deepcopy(v) for k, v in config.items()})
-    prompt.update(
-        {
-            "similarity_threshold": chat.similarity_threshold,
-            "keywords_similarity_weight": chat.vector_similarity_weight,
-            "top_n": chat.top_n,
-            "rerank_model": chat.rerank_id,
-        }
-    )
-    return prompt
-
-
-def session_view(session: Conversation) -> dict[str, Any]:
-    """T20: the 8-key session object."""
-    return {
-        "chat_id": session.dialog_id,
-        "create_date": session.create_date,
-        "create_time": session.create_time,
-        "id": session.id,
-        "messages": copy.deepcopy(session.message),
-        "name": session.name,
-        "update_date": session.update_date,
-        "update_time": session.update_time,
-    }
-
-
-def session_item(session: Conversation) -> dict[str, Any]:
-    """T21: `chat` instead of `chat_id`; each answer after the opener carries its reference chunks."""
-    view = session_view(session)
-    view["chat"] = view.pop("chat_id")
-    entry = 0
-    for message in view["messages"][1:]:
-        if message.get("role") == "user":
-            continue
-        if entry >= len(session.reference):
-            raise index_out_of_range()
-        stored = session.reference[entry]
-        chunks = stored.get("chunks", []) if isinstance(stored, dict) else []
-        message["reference"] = [
-            {key: chunk.get(internal, chunk.get(api)) for key, internal, api in _REFERENCE_KEYS}
-            for chunk in chunks
-            if isinstance(chunk, dict)
-        ]
-        entry += 1
-    return dict(sorted(view.items()))
 
 
 class DraftChats:
@@ -190,7 +91,7 @@ class DraftChats:
         prompt = req.get("prompt")
         if prompt:
             config = {INTERNAL_NAMES.get(k, k): copy.deepcopy(v) for k, v in gettable(prompt).items()}
-            for key in _COLUMN_KEYS:
+            for key in COLUMN_KEYS:
                 if key in config:
                     columns[key] = config.pop(key)
             columns["prompt_config"] = config
@@ -222,13 +123,13 @@ class DraftChats:
             raise fail("Duplicated chat name in creating dataset.")
         if req.get("tenant_id"):
             raise fail("tenant_id must not be provided.")
-        config = columns.get("prompt_config", {})
+        config = dialog_value("prompt_config", columns.get("prompt_config", {}))
         for key, default in DRAFT_PROMPT_DEFAULTS.items():
             if not config.get(key):
                 config[key] = copy.deepcopy(default)
         check_parameters(config)
         columns["name"] = varchar(name)
-        chat = self.tenant.chats.insert(**columns)
+        chat = self.tenant.chats.insert(**{k: dialog_value(k, v) for k, v in columns.items()})
         chat.prompt_config = config  # exactly the draft's keys (the store's insert adds the current defaults)
         return chat_view(chat, copy.deepcopy(entries))
 
@@ -254,18 +155,18 @@ class DraftChats:
             if renamed and self.tenant.chats.by_name(req["name"]) is not None:
                 raise fail("Duplicated chat name in updating dataset.")
         config = copy.deepcopy(chat.prompt_config)
-        config.update(columns.pop("prompt_config", {}))
+        config.update(dialog_value("prompt_config", req.pop("prompt_config", columns.pop("prompt_config", {}))))
         check_parameters(config)
         setting = copy.deepcopy(chat.llm_setting)
-        setting.update(columns.pop("llm_setting", {}))
+        setting.update(dialog_value("llm_setting", req.pop("llm_setting", columns.pop("llm_setting", {}))))
         if "avatar" in req:
             req["icon"] = req.pop("avatar")
         req.update(columns)
         req.update({"prompt_config": config, "llm_setting": setting})
         check_update_fields(req, CHAT_COLUMNS, self.tenant.clock)
-        for key, value in req.items():
-            if key in WRITABLE:
-                setattr(chat, key, copy.deepcopy(value))
+        values = {key: dialog_value(key, value) for key, value in req.items() if key in WRITABLE}
+        for key, value in values.items():
+            setattr(chat, key, value)
         self.tenant.clock.touch(chat)
 
     def delete(self, body: Any) -> None:
@@ -282,18 +183,17 @@ class DraftChats:
         if not any(_chat_matches(t, chat_id, name) for t in self.scope.tenants()):
             raise fail("The chat doesn't exist")
         page, size = python_int(query.get("page"), 1), python_int(query.get("page_size"), 1024)
-        rows = [c for c in self.tenant.chats.valid() if _chat_match(c, chat_id, name)]
-        ordered = order_records(
-            rows,
-            query.get("orderby", "create_time"),
-            loose_desc(query.get("desc")),
-            "Dialog",
-            Chat.columns,
-            CHAT_COLUMNS,
-        )
+        orderby, desc = query.get("orderby", "create_time"), loose_desc(query.get("desc"))
+        if chat_id is None and name is None:
+            chats = table_page(self.tenant.chats.table, True, orderby=orderby, desc=desc, page=page,
+                               page_size=size, model_name="Dialog", known=CHAT_COLUMNS)  # fmt: skip
+        else:
+            rows = [c for c in self.tenant.chats.valid() if _chat_match(c, chat_id, name)]
+            ordered = order_records(rows, orderby, desc, "Dialog", Chat.columns, CHAT_COLUMNS)
+            chats = mysql_page(ordered, page, size)
         shared: dict[str, Any] = {}
         items = []
-        for chat in mysql_page(ordered, page, size):
+        for chat in chats:
             rows_of = []
             for kb_id in iterate(chat.kb_ids):
                 dataset = self.tenant.datasets.get(kb_id) if isinstance(kb_id, str) else None
@@ -321,22 +221,23 @@ class DraftChats:
         """draftListSessions: a session matching `id`/`name` must exist (also without filters)."""
         self.owned(chat_id, f"You don't own the assistant {chat_id}.")
         wanted_id, name = query.get("id"), query.get("name")
+        store = self.tenant.sessions
+        page, size = python_int(query.get("page"), 1), python_int(query.get("page_size"), 1024)
+        orderby, desc = query.get("orderby", "create_time"), loose_desc(query.get("desc"))
+        if wanted_id is None and name is None:
+            if not store.table.count(chat_id):
+                raise fail("The session doesn't exist")
+            found = table_page(store.table, chat_id, orderby=orderby, desc=desc, page=page, page_size=size,
+                               model_name="Conversation", known=CONVERSATION_COLUMNS)  # fmt: skip
+            return [session_item(s) for s in found]
         rows = [
             s
-            for s in self.tenant.sessions.of_chat(chat_id)
+            for s in store.of_chat(chat_id)
             if (wanted_id is None or s.id == wanted_id) and (name is None or s.name == name)
         ]
         if not rows:
             raise fail("The session doesn't exist")
-        page, size = python_int(query.get("page"), 1), python_int(query.get("page_size"), 1024)
-        ordered = order_records(
-            rows,
-            query.get("orderby", "create_time"),
-            loose_desc(query.get("desc")),
-            "Conversation",
-            Conversation.columns,
-            CONVERSATION_COLUMNS,
-        )
+        ordered = order_records(rows, orderby, desc, "Conversation", Conversation.columns, CONVERSATION_COLUMNS)
         return [session_item(s) for s in mysql_page(ordered, page, size)]
 
     def delete_sessions(self, chat_id: str, ids: Any) -> None:
@@ -388,7 +289,13 @@ def _chat_match(chat: Chat, chat_id: str | None, name: str | None) -> bool:
 
 
 def _chat_matches(tenant: TenantBackend, chat_id: str | None, name: str | None) -> bool:
-    return any(_chat_match(c, chat_id, name) for c in tenant.chats.valid())
+    store = tenant.chats
+    if chat_id is None and name is None:
+        return store.table.count(True) > 0
+    if chat_id is not None:
+        found = store.get(chat_id)
+        return found is not None and _chat_match(found, chat_id, name)
+    return store.by_name(name) is not None
 
 
 def check_question(req: dict[str, Any]) -> Any:

@@ -123,7 +123,10 @@ def retrieve(tenant: RetrievalTenant, query: RetrievalQuery) -> RetrievalResult:
     if query.keyword:
         if not tenant.llm_id:
             raise PythonError("LookupError", "Type of chat model is not set.")
-        question = question + extracted_keywords(question) if isinstance(question, str) else question
+        keywords = extracted_keywords(question if isinstance(question, str) else str(question))
+        with python_semantics():  # the server's `question += keywords`: a list grows, a number or null fails
+            question = _copied(question)
+            question += keywords
     if not question:
         return RetrievalResult(0, [], [], empty_question=True)
     window = candidate_window(query.page_size)
@@ -150,6 +153,11 @@ def retrieve(tenant: RetrievalTenant, query: RetrievalQuery) -> RetrievalResult:
     if query.highlight:
         chunks = _with_highlights(tenant, chunks, block, question)
     return RetrievalResult(total, chunks, _doc_aggs(chunks))
+
+
+def _copied(value: Any) -> Any:
+    """A list question is extended in place by `+=`: work on a copy so the request's value stays as sent."""
+    return list(value) if isinstance(value, list) else value
 
 
 def _ceil_div(numerator: int, denominator: int) -> int:

@@ -64,6 +64,12 @@ async def web_retrieval_test(ctx: RequestContext) -> Response:
     return json_result(data=WebChunks(ctx.tenant).retrieval_test(body))
 
 
+async def get_document_knowledge_graph(ctx: RequestContext) -> Response:
+    """getDocumentKnowledgeGraph: GET /v1/chunk/knowledge_graph?doc_id=… (no GraphRAG chunks: both maps empty)."""
+    query_arg(ctx, "doc_id")
+    return json_result(data={"graph": {}, "mind_map": {}})
+
+
 HANDLERS: dict[str, Handler] = {
     "listWebChunks": list_web_chunks,
     "getWebChunk": get_web_chunk,
@@ -72,4 +78,5 @@ HANDLERS: dict[str, Handler] = {
     "removeWebChunks": remove_web_chunks,
     "createWebChunk": create_web_chunk,
     "webRetrievalTest": web_retrieval_test,
+    "getDocumentKnowledgeGraph": get_document_knowledge_graph,
 }

@@ -29,6 +29,11 @@ async def set_user_setting(ctx: RequestContext) -> Response:
     return json_result(data=True)
 
 
+async def list_login_channels(ctx: RequestContext) -> Response:
+    """listLoginChannels: GET /v1/user/login/channels (no OAuth channel is configured in the emulator)."""
+    return json_result(data=[])
+
+
 async def create_knowledgebase(ctx: RequestContext) -> Response:
     """createKnowledgebase: POST /v1/kb/create."""
     body = await require_arguments(ctx, "name")
@@ -98,4 +103,5 @@ HANDLERS: dict[str, Handler] = {
     "listKnowledgebases": list_knowledgebases,
     "removeKnowledgebase": remove_knowledgebase,
     "getKnowledgeGraph": get_knowledge_graph,
+    "listLoginChannels": list_login_channels,
 }

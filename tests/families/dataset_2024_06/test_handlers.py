@@ -462,3 +462,16 @@ def test_the_v010_parse_bug_switch(settings: Settings) -> None:
         assert client.post(f"{url}/{empty['id']}/status").json()["code"] == 0
         listed = client.get(url).json()["data"]["docs"]
         assert [d["run"] for d in listed] == ["1", "1"]  # both reset before the crash
+
+
+def test_upload_refuses_nameless_and_remote_files(client: TestClient) -> None:
+    dataset_id = create(client)
+    url = f"{DATASET_API}/{dataset_id}/documents"
+    raw = b'--b\r\nContent-Disposition: form-data; name="file"; filename=""\r\n\r\nx\r\n--b--\r\n'
+    headers = {"Content-Type": "multipart/form-data; boundary=b"}
+    assert client.post(url, content=raw, headers=headers).content == (
+        b'{"code":101,"message":"There is a file without name!"}\n'
+    )
+    assert client.post(url, files=[("file", ("http_file.txt", b"x"))]).content == (
+        b'{"code":101,"message":"Remote files have not unsupported."}\n'
+    )

@@ -1,7 +1,8 @@
 """2024-06-dataset over a real socket: every seed row in order, as the v0.10.0 Python SDK sent them.
 
-`V010Sdk` does what `sdk/python/ragflow/ragflow.py` of RAGFlow v0.10.0 did: `Authorization: <key>` (one word),
-`json={"name": …}` for create, `offset`/`count` and `order_by`/`descend` as query parameters, `file` parts.
+`V010Sdk` does what `sdk/python/ragflow/ragflow.py` of RAGFlow v0.10.0 did, with `requests` as it did:
+`Authorization: <key>` (one word), `json={"name": …}` for create, `offset`/`count` and `order_by`/`descend` as
+query parameters (booleans as `True`, the way `requests` renders them), `file` parts, `/documents/` with a slash.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
+import requests
 
 from mockserver import Settings
 from mockserver.server import ThreadedServer
@@ -20,11 +21,35 @@ from tests.support.profiles import profile_app
 pytestmark = pytest.mark.slow
 
 
+class Http:
+    """`requests` calls against one base URL with the SDK's header (the SDK called `requests.<method>` directly)."""
+
+    def __init__(self, base_url: str, headers: dict[str, str]) -> None:
+        self.base_url = base_url
+        self.session = requests.Session()
+        self.session.headers.update(headers)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        return self.session.request(method, self.base_url + path, timeout=10, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+
 class V010Sdk:
     """The requests the v0.10.0 SDK's `RAGFlow` class sends (same paths, parameters and header)."""
 
     def __init__(self, user_key: str, base_url: str) -> None:
-        self.http = httpx.Client(base_url=base_url, headers={"Authorization": user_key})
+        self.http = Http(base_url, {"Authorization": user_key})
         self.dataset_url = "/api/v1/dataset"
 
     def create_dataset(self, dataset_name: str) -> Any:
@@ -58,7 +83,7 @@ class V010Sdk:
     def update_file(self, dataset_id: str, document_id: str, **params: Any) -> Any:
         return self.http.put(f"{self.dataset_url}/{dataset_id}/documents/{document_id}", json=params).json()
 
-    def download_file(self, dataset_id: str, document_id: str) -> httpx.Response:
+    def download_file(self, dataset_id: str, document_id: str) -> requests.Response:
         return self.http.get(f"{self.dataset_url}/{dataset_id}/documents/{document_id}")
 
     def start_parsing_document(self, dataset_id: str, document_id: str) -> Any:
@@ -77,7 +102,7 @@ def sdk() -> Iterator[V010Sdk]:
     with ThreadedServer(app) as server:
         client = V010Sdk(API_KEY, server.base_url)
         yield client
-        client.http.close()
+        client.http.session.close()
 
 
 def test_every_seed_row_in_order(sdk: V010Sdk) -> None:
@@ -92,8 +117,9 @@ def test_every_seed_row_in_order(sdk: V010Sdk) -> None:
     docs = sdk.upload_local_file(dataset_id, [("test.txt", b"test\ntest\ntest"), ("empty.txt", b"")])  # row 6
     assert [d["name"] for d in docs["data"]] == ["test.txt", "empty.txt"]
     test_id, empty_id = (d["id"] for d in docs["data"])
-    files = sdk.list_files(dataset_id)  # row 8 (`descend=true` is no ORDER BY: upload order)
+    files = sdk.list_files(dataset_id)  # row 8 (`descend=True`: newest first)
     assert (files["message"], files["data"]["total"]) == (0, 2)
+    assert [d["name"] for d in files["data"]["docs"]] == ["empty.txt", "test.txt"]
     renamed = sdk.update_file(dataset_id, test_id, name="new_name.txt")  # row 9
     assert (renamed["message"], renamed["data"]["name"]) == ("Success", "new_name.txt")
     download = sdk.download_file(dataset_id, test_id)  # row 10

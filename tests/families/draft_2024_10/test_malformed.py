@@ -16,7 +16,8 @@ BODIES = [b"", b"[]", b"[1]", b'"s"', b"5", b"null", b"{}", b'{"name": 5}', b'{"
           b'{"knowledgebases": [5]}', b'{"llm": 5}', b'{"prompt": [1]}', b'{"question": ["q"], "stream": false}',
           b'{"parser_config": 5}', b'{"parser_method": 5}', b'{"token_num": "s"}', b'{"similarity_threshold": null}',
           b'{"chunk_method": ["a"], "template_type": 1}', b'{"enable": {"a": 1}}', b'{"datasets": 5, "question": "q"}',
-          b'{"messages": 1}', b'{"dialog_id": 5}']  # fmt: skip
+          b'{"messages": 1}', b'{"dialog_id": 5}', b'{"name": "z", "knowledgebases": [], "prompt_config": 5}',
+          b'{"top_n": "s"}', b'{"kb_ids": 5}', b'{"similarity_threshold": "s"}', b'{"llm_setting": [1]}']  # fmt: skip
 
 
 def _routes(client: TestClient, profile: str) -> list[tuple[str, str]]:

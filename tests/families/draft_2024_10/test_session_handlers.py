@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.families.draft_2024_10.chats import DRAFT_PROMPT_DEFAULTS, DRAFT_SYSTEM_PROMPT
+from mockserver.families.draft_2024_10.chat_views import DRAFT_PROMPT_DEFAULTS, DRAFT_SYSTEM_PROMPT
 from tests.families.draft_2024_10.conftest import CHAT, STAMP, UPDATED, create_dataset, tenant_of
 from tests.support.profiles import wire
 
@@ -208,3 +208,9 @@ def test_delete_sessions_both_drafts(client: TestClient) -> None:
     assert client.request("DELETE", f"{CHAT}/nope/session", json={"ids": ["x"]}).content == (
         b'{"code":102,"message":"You don\'t own the chat"}\n'
     )
+
+
+def test_list_chats_with_a_deleted_dataset(client: TestClient) -> None:
+    _, dataset_id = create_chat(client)
+    assert client.request("DELETE", "/api/v1/datasets", json={"ids": [dataset_id]}).json() == {"code": 0}
+    assert client.get(CHAT).content == wire({"code": 102, "message": f"Don't exist the kb {dataset_id}"})

@@ -117,3 +117,10 @@ def test_the_prefix_mount_serves_the_profile_next_to_the_current_legacy_api(app:
         assert current["code"] == 0 and sorted(current["data"]) == ["dialog_id", "id", "message", "user_id"]
         assert web.get(f"{PREFIX}/v1/api/new_conversation", headers={"Authorization": "Bearer x"}).json() == INVALID_KEY
         assert web.get(f"{PREFIX}/v1/api/nope").json() == NOT_FOUND
+
+
+def test_a_soft_deleted_chat_still_opens_conversations(world: World) -> None:
+    """v07NewConversation: the chat is looked up without a status check (deleteChats only sets status 0)."""
+    deleted = world.web.request("DELETE", "/api/v1/chats", headers=world.api, json={"ids": [world.chat_id]})
+    assert deleted.json() == {"code": 0}
+    assert new_conversation(world)["dialog_id"] == world.chat_id

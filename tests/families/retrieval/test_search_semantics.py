@@ -77,3 +77,20 @@ def test_weight_is_used_as_given_and_a_full_match_stays_above_the_default_thresh
     assert top["term_similarity"] == 1.0
     assert top["similarity"] == pytest.approx((1 - weight) * top["term_similarity"] + weight * top["vector_similarity"])
     assert top["similarity"] >= 0.2
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        (None, "TypeError(\"unsupported operand type(s) for +=: 'NoneType' and 'str'\")"),
+        (5, "TypeError(\"unsupported operand type(s) for +=: 'int' and 'str'\")"),
+        (True, "TypeError(\"unsupported operand type(s) for +=: 'bool' and 'str'\")"),
+        (["a"], "TypeError('expected string or bytes-like object')"),
+    ],
+)
+def test_keyword_appends_to_the_question_as_python_does(
+    client: TestClient, parsed: dict[str, Any], question: Any, message: str
+) -> None:
+    """retrieveChunks with `keyword`: the server's `question += keywords` runs before the empty-question check."""
+    assert _retrieve(client, parsed, question=question, keyword=True) == {"code": 100, "data": None, "message": message}
+    assert _retrieve(client, parsed, question=[], keyword=True)["data"] == {"chunks": [], "doc_aggs": {}, "total": 0}

@@ -3,6 +3,7 @@ NUL-terminated JSON), so a test can wait for a page's own asynchronous work with
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -17,8 +18,13 @@ class Browser:
     """One headless Chromium with a DevTools pipe; `open` a page, `evaluate` JavaScript in it."""
 
     def __init__(self, executable: str, profile: Path) -> None:
-        to_browser_r, self._to_browser = os.pipe()
-        self._from_browser, from_browser_w = os.pipe()
+        reader, self._to_browser = os.pipe()
+        self._from_browser, writer = os.pipe()
+        # above 4, so the child's dup2 onto 3 and 4 never meets itself (dup2 clears close-on-exec on the copy)
+        to_browser_r = fcntl.fcntl(reader, fcntl.F_DUPFD_CLOEXEC, 10)
+        from_browser_w = fcntl.fcntl(writer, fcntl.F_DUPFD_CLOEXEC, 10)
+        os.close(reader)
+        os.close(writer)
         self._ids = 0
         self._buffer = b""
         self._session: str | None = None

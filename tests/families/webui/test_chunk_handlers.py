@@ -48,6 +48,16 @@ def test_list_get_and_their_refusals(web: TestClient, ui: dict[str, str]) -> Non
     }
 
 
+def test_document_knowledge_graph_is_empty(web: TestClient, ui: dict[str, str]) -> None:
+    """getDocumentKnowledgeGraph: both maps empty (no GraphRAG); `doc_id` is required."""
+    doc = upload(web, ui, create_kb(web, ui), "a.txt", "hello")
+    graph = web.get(f"/v1/chunk/knowledge_graph?doc_id={doc['id']}", headers=ui).json()
+    assert graph == {"code": 0, "data": {"graph": {}, "mind_map": {}}, "message": "success"}
+    assert (
+        web.get("/v1/chunk/knowledge_graph", headers=ui).json()["message"] == "<BadRequestKeyError '400: Bad Request'>"
+    )
+
+
 def test_no_chunk_index_yet(web: TestClient, ui: dict[str, str]) -> None:
     """listWebChunks on a tenant that never indexed a chunk: `No chunk found!`."""
     doc = upload(web, ui, create_kb(web, ui), "a.txt", "hello")

@@ -18,7 +18,7 @@ SPEC = Path(__file__).resolve().parents[3] / "openapi" / "webui.yaml"
 
 
 def test_every_webui_operation_conforms() -> None:
-    """33 operations, 5 generated cases per mode each: all codes documented, no server error, no exception."""
+    """35 operations, 5 generated cases per mode each: all codes documented, no server error, no exception."""
     app = web_app(world="demo")
     with TestClient(app) as web:
         token = register_and_login(web)["Authorization"]
@@ -26,5 +26,5 @@ def test_every_webui_operation_conforms() -> None:
     report = Runner(Target.for_app(app), Credentials("ragflow-mock-key", login_token=token), options).run()
     failures = [(r.operation_id, f.check, f.message) for r in report.results for f in r.failures.values()]
     assert failures == []
-    assert report.server_errors == 0 and len(report.results) == 33
+    assert report.server_errors == 0 and len(report.results) == 35
     assert list(emulator_state(app).unexpected) == []

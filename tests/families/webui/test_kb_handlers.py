@@ -121,6 +121,11 @@ def test_kb_detail_and_knowledge_graph(web: TestClient, ui: dict[str, str]) -> N
     assert web.get("/v1/kb/nope/knowledge_graph", headers=ui).json() == NO_AUTHORIZATION
 
 
+def test_login_channels_need_no_token(web: TestClient) -> None:
+    """listLoginChannels: no OAuth channel configured, no authentication."""
+    assert web.get("/v1/user/login/channels").json() == {"code": 0, "data": [], "message": "success"}
+
+
 def test_kb_update_writes_columns_and_refuses_duplicates(web: TestClient, ui: dict[str, str]) -> None:
     """updateKnowledgebase: MISSING in order, No authorization., duplicate name, unknown column, the row back."""
     kb_id, other = create_kb(web, ui, "one"), create_kb(web, ui, "two")

@@ -41,7 +41,7 @@ def test_every_operation_is_documented_and_has_its_handler() -> None:
     """Every web-UI operationId has one handler, a summary, a description and its codes."""
     handlers = family_handlers()
     found = operations()
-    assert len(found) == 33
+    assert len(found) == 35
     for _, _, op in found:
         assert op["operationId"] in handlers
         assert op.get("summary") and op.get("description")
@@ -50,7 +50,7 @@ def test_every_operation_is_documented_and_has_its_handler() -> None:
         assert "200" in op["responses"]
 
 
-def test_only_thumbnails_skips_the_login_token() -> None:
-    """Every route of the slice needs the login token except GET /v1/document/thumbnails."""
-    unauthenticated = [(m, p) for p, m, op in operations() if op.get("security") == []]
-    assert unauthenticated == [("get", "/v1/document/thumbnails")]
+def test_only_thumbnails_and_login_channels_skip_the_login_token() -> None:
+    """Every route of the slice needs the login token except the thumbnails and the OAuth channel list."""
+    unauthenticated = sorted((m, p) for p, m, op in operations() if op.get("security") == [])
+    assert unauthenticated == [("get", "/v1/document/thumbnails"), ("get", "/v1/user/login/channels")]

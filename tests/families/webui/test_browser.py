@@ -10,8 +10,8 @@ import pytest
 
 from mockserver.families.accounts.crypto import shipped_public_modulus
 from mockserver.server import ThreadedServer
-from tests.families.webui.browserkit import Browser
 from tests.families.webui.webkit import web_app
+from tests.support.browser import Browser
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)

@@ -54,3 +54,15 @@ def test_legacy_key_for_another_tenant_s_chat_is_issued_but_reaches_nothing() ->
             "message": "Dialog not found",
         }
         assert web.get("/api/v1/chats", headers=foreign_key).json() == {"code": 0, "data": []}
+
+
+def test_a_non_string_opener_streams_as_stored(client: TestClient) -> None:
+    """createChatCompletion without a session: the opener frame carries the stored value; frames match the spec."""
+    from mockserver.core.sse import payloads
+
+    created = client.post("/api/v1/chats", json={"name": "n", "dataset_ids": [], "prompt": {"opener": 112910122525}})
+    chat_id = created.json()["data"]["id"]
+    reply = client.post(f"/api/v1/chats/{chat_id}/completions", json={"question": "hi", "stream": True})
+    frames = payloads(reply.content)
+    assert frames[0]["data"]["answer"] == 112910122525
+    validator_for("/components/schemas/ChatAnswer").validate(frames[0]["data"])

@@ -359,10 +359,10 @@ class ChunkStore:
 
     def _order(self, doc_id: str) -> DocumentOrders:
         orders = self._orders.sync(self.by_doc)
-        if not orders.built(doc_id):
-            sequence = self.by_doc.get(doc_id, {})
-            if sequence:
-                orders.build(doc_id, [order_key(self.items[cid], seq) for cid, seq in sequence.items()])
+        sequence = self.by_doc.get(doc_id, {})
+        if not orders.built(doc_id) or orders.size(doc_id) != len(sequence):
+            # built on first use; rebuilt if a write raced the build (parsing runs off the event loop)
+            orders.build(doc_id, [order_key(self.items[cid], seq) for cid, seq in list(sequence.items())])
         return orders
 
     def page_in_order(self, doc_id: str, page: int, page_size: int) -> list[Chunk]:

@@ -106,7 +106,7 @@ def chat_events(
     createOpenaiChatCompletion and the legacy completions); raises `ChatFailure` where it raises."""
     config = chat.prompt_config
     now = tenant.clock.now()
-    settings = _settings(chat, kwargs, use_knowledge=True)
+    settings = answer_settings(chat, kwargs, use_knowledge=True)
     if is_solo(chat):
         answer = engine.answer(tenant, question, [], settings)
         extra = {"prompt": "", "created_at": now}
@@ -130,7 +130,7 @@ def chat_events(
         if key not in kwargs:
             variables[str(key)] = " "
     use_knowledge = any(isinstance(p, dict) and p.get("key") == "knowledge" for p in parameters)
-    settings = _settings(chat, kwargs, use_knowledge=use_knowledge, document_ids=document_ids)
+    settings = answer_settings(chat, kwargs, use_knowledge=use_knowledge, document_ids=document_ids)
     try:
         answer = engine.answer(tenant, question, [d.id for d in datasets if d is not None], settings)
     except RagflowError as err:
@@ -153,9 +153,15 @@ def chat_events(
     return [*_model_events(answer.full_text, stream, {}), ChatEvent(final)], answer
 
 
-def _settings(
-    chat: Chat, kwargs: dict[str, Any], *, use_knowledge: bool, document_ids: tuple[str, ...] = ()
+def answer_settings(
+    chat: Chat,
+    kwargs: dict[str, Any],
+    *,
+    use_knowledge: bool,
+    document_ids: tuple[str, ...] = (),
+    quote_default: bool = True,
 ) -> AnswerSettings:
+    """The answer engine's settings for one turn of `chat`; `quote` as the request's kwargs give it (or the default)."""
     config = chat.prompt_config if isinstance(chat.prompt_config, dict) else {}
     return AnswerSettings(
         chat_id=chat.id,
@@ -166,7 +172,7 @@ def _settings(
         vector_similarity_weight=chat.vector_similarity_weight,
         rerank_id=chat.rerank_id or "",
         document_ids=document_ids,
-        quote=bool(config.get("quote", True)) and bool(kwargs.get("quote", True)),
+        quote=bool(config.get("quote", True)) and bool(kwargs.get("quote", quote_default)),
         empty_response=config.get("empty_response") or None,
         use_knowledge=use_knowledge,
     )

@@ -9,7 +9,7 @@ from typing import Any
 from mockserver.core.errors import AuthError, DataError, PythonError
 from mockserver.core.pagination import collation_key, mysql_page, order_records
 from mockserver.core.python_failures import no_attribute, py_int
-from mockserver.core.search import tokenize
+from mockserver.core.search import tokenized
 from mockserver.families.datasets.schemas import CHUNK_METHODS
 from mockserver.families.documents import files
 from mockserver.families.documents.models import DOCUMENT_COLUMNS, Document, UploadFailure
@@ -70,10 +70,11 @@ def find_document(scope: LegacyScope, doc_id: Any) -> tuple[TenantBackend, Docum
 
 
 # -- upload ----------------------------------------------------------------------------------------
-def upload(
-    tenant: TenantBackend, kb_name: Any, part: LegacyUpload | None, parser_id: str | None, run: str | None
-) -> dict[str, Any]:
-    """uploadLegacyDocument: into the dataset named `kb_name`; optional chunk method, parsed when `run` is 1."""
+def upload_into_named_dataset(
+    tenant: TenantBackend, kb_name: Any, part: LegacyUpload | None, *, other: bool = False
+) -> Document:
+    """The chat-bot upload's checks in the server's order (dataset by name, file part, file name, the per-user
+    file limit), then the stored document; `other` keeps unsupported types as `other` (v0.7.0)."""
     dataset = tenant.datasets.by_name(_stripped(kb_name))
     if dataset is None:
         raise DataError("Can't find this knowledgebase!")
@@ -85,9 +86,16 @@ def upload(
     if len(tenant.documents.items) >= (LEGACY_MAX_FILES if limit is None else limit):
         raise DataError("Exceed the maximum file number of a free user!")
     try:
-        doc = tenant.documents.upload(dataset, part.filename, part.data)
+        return tenant.documents.upload(dataset, part.filename, part.data, other=other)
     except UploadFailure as exc:
         raise DataError(str(exc)) from None
+
+
+def upload(
+    tenant: TenantBackend, kb_name: Any, part: LegacyUpload | None, parser_id: str | None, run: str | None
+) -> dict[str, Any]:
+    """uploadLegacyDocument: into the dataset named `kb_name`; optional chunk method, parsed when `run` is 1."""
+    doc = upload_into_named_dataset(tenant, kb_name, part)
     if parser_id is not None and parser_id.strip() in PARSER_IDS:
         doc.parser_id = files.chunk_method_for(doc.name, doc.type, parser_id.strip())
     data = row(doc)
@@ -230,11 +238,12 @@ def delete(scope: LegacyScope, names: list[Any], doc_ids: list[Any]) -> bool:
 
 
 # -- retrieval ---------------------------------------------------------------------------------------
-def raw_chunk(chunk: ScoredChunk) -> dict[str, Any]:
-    """A retrieval hit as the server's retriever returns it (internal names, vector removed)."""
+def raw_chunk(chunk: ScoredChunk, **extra: Any) -> dict[str, Any]:
+    """A retrieval hit as the server's retriever returns it (internal names, vector removed); `extra` fields of a
+    route that adds some (the web UI's `doc_type_kwd`) come before the highlight."""
     data: dict[str, Any] = {
         "chunk_id": chunk.id,
-        "content_ltks": " ".join(tokenize(chunk.content)),
+        "content_ltks": tokenized(chunk.content),
         "content_with_weight": chunk.content,
         "doc_id": chunk.document_id,
         "docnm_kwd": chunk.document_name,
@@ -245,6 +254,7 @@ def raw_chunk(chunk: ScoredChunk) -> dict[str, Any]:
         "vector_similarity": chunk.vector_similarity,
         "term_similarity": chunk.term_similarity,
         "positions": [list(p) for p in chunk.positions],
+        **extra,
     }
     if chunk.highlight is not None:
         data["highlight"] = chunk.highlight

@@ -14,8 +14,8 @@ from mockserver.core.errors import DataError, RagflowError
 from mockserver.core.python_failures import bad_index, index_out_of_range, item, iterate, key_error, no_attribute
 from mockserver.core.search import tokenize
 from mockserver.families.agents.sessions import AgentSession
-from mockserver.families.chats.answers import AnswerEngine, AnswerSettings
-from mockserver.families.chats.engine import EMBEDDING_MISMATCH, ChatFailure, cadence
+from mockserver.families.chats.answers import AnswerEngine
+from mockserver.families.chats.engine import EMBEDDING_MISMATCH, ChatFailure, answer_settings, cadence
 from mockserver.families.chats.models import Chat
 from mockserver.state.backend import ApiToken, Backends, TenantBackend
 
@@ -133,23 +133,6 @@ def v07_reference(tenant: TenantBackend, found: dict[str, Any]) -> dict[str, Any
     }
 
 
-def _settings(chat: Chat, kwargs: dict[str, Any], document_ids: tuple[str, ...]) -> AnswerSettings:
-    config = chat.prompt_config if isinstance(chat.prompt_config, dict) else {}
-    return AnswerSettings(
-        chat_id=chat.id,
-        chat_name=chat.name,
-        top_n=chat.top_n,
-        top_k=chat.top_k,
-        similarity_threshold=chat.similarity_threshold,
-        vector_similarity_weight=chat.vector_similarity_weight,
-        rerank_id=chat.rerank_id or "",
-        document_ids=document_ids,
-        quote=bool(config.get("quote", True)) and bool(kwargs.get("quote", False)),
-        empty_response=config.get("empty_response") or None,
-        use_knowledge=True,
-    )
-
-
 def answer_events(
     tenant: TenantBackend, chat: Chat, question: str, kwargs: dict[str, Any], engine: AnswerEngine, *, stream: bool
 ) -> list[AnswerEvent]:
@@ -172,7 +155,7 @@ def answer_events(
         if not isinstance(kwargs["doc_ids"], str):
             raise ChatFailure.of(no_attribute(kwargs["doc_ids"], "split"))
         document_ids = tuple(kwargs["doc_ids"].split(","))
-    settings = _settings(chat, kwargs, document_ids)
+    settings = answer_settings(chat, kwargs, use_knowledge=True, document_ids=document_ids, quote_default=False)
     try:
         answer = engine.answer(tenant, question, [d.id for d in datasets if d is not None], settings)
     except RagflowError as err:

@@ -13,9 +13,14 @@ from mockserver.core.errors import DataError
 from mockserver.core.pagination import collation_key, mysql_page, order_records
 from mockserver.core.python_failures import no_attribute, py_int
 from mockserver.families.documents import files
-from mockserver.families.documents.models import DOCUMENT_COLUMNS, Document, UploadFailure
-from mockserver.families.legacy.documents import LEGACY_MAX_FILES, document_file, document_image, find_document
-from mockserver.families.legacy.errors import LegacyFailure
+from mockserver.families.documents.models import DOCUMENT_COLUMNS, Document
+from mockserver.families.legacy.documents import (
+    LegacyUpload,
+    document_file,
+    document_image,
+    find_document,
+    upload_into_named_dataset,
+)
 from mockserver.families.legacy.service import LegacyScope
 from mockserver.families.legacy_2024_05.errors import NoChunkFound
 from mockserver.state.backend import Backends, TenantBackend
@@ -58,12 +63,8 @@ def _stripped(value: Any) -> str:
     return value.strip()
 
 
-@dataclass(frozen=True)
-class V07Upload:
-    """One uploaded file part (filename possibly empty)."""
-
-    filename: str
-    data: bytes
+V07Upload = LegacyUpload
+"""One uploaded file part (filename possibly empty): the chat-bot upload's part of every version."""
 
 
 def upload(
@@ -74,20 +75,8 @@ def upload(
     Unsupported extensions are stored with type `other`; the form's `parser_id` counts only when it is one of
     `V07_PARSER_IDS`; the answer is the row as read right after the insert (`run` still `"0"`).
     """
-    dataset = tenant.datasets.by_name(_stripped(kb_name))
-    if dataset is None:
-        raise DataError("Can't find this knowledgebase!")
-    if part is None:
-        raise LegacyFailure(101, "No file part!")
-    if not part.filename:
-        raise LegacyFailure(101, "No file selected!")
-    limit = tenant.settings.max_file_num_per_user
-    if len(tenant.documents.items) >= (LEGACY_MAX_FILES if limit is None else limit):
-        raise DataError("Exceed the maximum file number of a free user!")
-    try:
-        doc = tenant.documents.upload(dataset, part.filename, part.data, other=True)
-    except UploadFailure as exc:
-        raise DataError(str(exc)) from None
+    doc = upload_into_named_dataset(tenant, kb_name, part, other=True)
+    dataset = tenant.datasets.items[doc.kb_id]
     chosen = parser_id.strip() if parser_id is not None and parser_id.strip() in V07_PARSER_IDS else dataset.parser_id
     doc.parser_id = "picture" if doc.type == files.VISUAL else chosen
     if re.search(r"\.(ppt|pptx|pages)$", doc.name):

@@ -8,9 +8,10 @@ from typing import Any
 from mockserver.core.chunking.splitter import qa_content
 from mockserver.core.errors import DataError
 from mockserver.core.python_failures import iterate, py_float, py_int
-from mockserver.core.search import highlight, remove_redundant_spaces, tokenized
+from mockserver.core.search import highlight, remove_redundant_spaces
 from mockserver.families.chunks.models import Chunk
 from mockserver.families.documents.records import Document
+from mockserver.families.legacy.documents import raw_chunk
 from mockserver.families.retrieval.service import NO_CHUNK_FOUND, RetrievalQuery, ScoredChunk, retrieve
 from mockserver.families.webui.errors import data_error, owner_only
 from mockserver.families.webui.rows import chunk_item
@@ -157,21 +158,4 @@ class WebChunks:
 
 def _ranked(chunk: ScoredChunk) -> dict[str, Any]:
     """One retrieval-test chunk with the retriever's own names (the vector removed, as the route does)."""
-    data: dict[str, Any] = {
-        "chunk_id": chunk.id,
-        "content_ltks": tokenized(chunk.content),
-        "content_with_weight": chunk.content,
-        "doc_id": chunk.document_id,
-        "docnm_kwd": chunk.document_name,
-        "kb_id": chunk.dataset_id,
-        "important_kwd": list(chunk.important_keywords),
-        "image_id": chunk.image_id,
-        "similarity": chunk.similarity,
-        "vector_similarity": chunk.vector_similarity,
-        "term_similarity": chunk.term_similarity,
-        "positions": [list(p) for p in chunk.positions],
-        "doc_type_kwd": "",
-    }
-    if chunk.highlight is not None:
-        data["highlight"] = chunk.highlight
-    return data
+    return raw_chunk(chunk, doc_type_kwd="")

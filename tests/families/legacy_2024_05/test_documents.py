@@ -42,7 +42,7 @@ def test_upload_parser_ids_follow_the_enum_slice_and_the_file_kind(kb: TenantBac
 
 def test_upload_limit_defaults_to_8192(kb: TenantBackend, monkeypatch: pytest.MonkeyPatch) -> None:
     """v07UploadDocument: `MAX_FILE_NUM_PER_USER` unset is 8192 on this route."""
-    monkeypatch.setattr("mockserver.families.legacy_2024_05.documents.LEGACY_MAX_FILES", 1)
+    monkeypatch.setattr("mockserver.families.legacy.documents.LEGACY_MAX_FILES", 1)  # the shared upload checks
     upload(kb, "kb", V07Upload("a.txt", b"a"), None, None)
     with pytest.raises(DataError, match="Exceed the maximum file number of a free user!"):
         upload(kb, "kb", V07Upload("b.txt", b"b"), None, None)

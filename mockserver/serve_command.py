@@ -20,6 +20,7 @@ from mockserver.cli_support import CommandError
 from mockserver.control.persistence import DurableWrites, StateFile
 from mockserver.control.snapshot import SnapshotError
 from mockserver.control.worlds import WorldError, read_world
+from mockserver.families.accounts.crypto import private_key_from
 from mockserver.http.spec import load_operations
 from mockserver.profiles.base import LEGACY
 from mockserver.profiles.mounting import profile_operations
@@ -110,7 +111,11 @@ def web_ui_lines(settings: Settings, base: str) -> list[str]:
 def build(settings: Settings) -> Starlette:
     """`create_app`, with configuration problems (unknown world, unreadable answers) as command errors."""
     try:
-        return create_app(settings)
+        app = create_app(settings)
+        private_key_from(
+            settings.rsa_private_key, settings.rsa_key_passphrase
+        )  # a bad key file fails here, not at login
+        return app
     except WorldError as exc:
         raise CommandError(f"--world: {exc}") from None
     except (ValueError, OSError) as exc:  # worlds and answer files: their readers say which file and where

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -132,7 +133,7 @@ class AccountStore:
         self.backends = backends
         settings = backends.settings
         self.secret_key = settings.extra.get("secret_key") or backends.clock.local_datetime()[:10]
-        self.private_key: RsaPrivateKey | None = private_key_from(settings.rsa_private_key, settings.rsa_key_passphrase)
+        self._key_source = (settings.rsa_private_key, settings.rsa_key_passphrase)
         self.register_enabled: bool = settings.register_enabled
         self.users: dict[str, User] = {}
         self.table: Table[User] = Table(lambda: self.users, USER_KEYS)
@@ -142,6 +143,13 @@ class AccountStore:
         self.catalog_time = backends.clock.now()
 
     # -- lookups ---------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def private_key(self) -> RsaPrivateKey | None:
+        """The RSA key that decrypts the UI's transported passwords, read on first use (decrypting RAGFlow's shipped
+        PEM costs ~0.1 s, which an app that never sees a web login should not pay at start)."""
+        return private_key_from(*self._key_source)
+
     def by_email(self, email: object) -> User | None:
         """The user with this email under MySQL collation (any status)."""
         if not isinstance(email, str):

@@ -12,7 +12,7 @@ import itertools
 from typing import Any
 
 from mockserver.core.errors import ArgumentError, DataError, PythonError, RagflowError, RetCode
-from mockserver.core.pagination import collation_key, order_records
+from mockserver.core.pagination import collation_key, order_records, python_int
 from mockserver.core.python_failures import no_attribute
 from mockserver.families.dataset_2024_06.service import DatasetApi
 from mockserver.families.dataset_2024_06.views import (
@@ -23,7 +23,6 @@ from mockserver.families.dataset_2024_06.views import (
     TASK_STATUS,
     UPLOAD_KEYS,
     document_row,
-    int_arg,
     member,
     py_str,
     sliced,
@@ -95,7 +94,7 @@ class DocumentApi(DatasetApi):
     def documents(self, dataset_id: str, query: dict[str, str]) -> dict[str, Any]:
         """v10ListDocuments: keyword filter, `descend` only as `True`/`False`, then the offset/count slice (without
         keywords served from the table's ordered index: O(page))."""
-        offset, count = int_arg(query.get("offset"), 0), int_arg(query.get("count"), -1)
+        offset, count = python_int(query.get("offset"), 0), python_int(query.get("count"), -1)
         found = self.any_dataset(dataset_id)
         if found is None:
             return {"docs": sliced([], offset, count), "total": 0}

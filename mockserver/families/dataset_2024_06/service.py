@@ -11,7 +11,7 @@ import copy
 from typing import Any
 
 from mockserver.core.errors import DataError, OperatingError, PythonError, RagflowError, RetCode
-from mockserver.core.pagination import collation_key, order_records
+from mockserver.core.pagination import collation_key, order_records, python_int
 from mockserver.core.python_failures import gettable, no_attribute
 from mockserver.families.dataset_2024_06.views import (
     DETAIL_KEYS,
@@ -20,7 +20,6 @@ from mockserver.families.dataset_2024_06.views import (
     PARSER_IDS,
     column_value,
     dataset_row,
-    int_arg,
     member,
     py_str,
     sliced,
@@ -98,7 +97,7 @@ class DatasetApi:
 
     def listing(self, offset_arg: str | None, count_arg: str | None, orderby: str, desc_arg: str) -> list[Any]:
         """v10ListDatasets: the caller's datasets sorted, then the Python slice `[offset:offset+count]`."""
-        offset, count = int_arg(offset_arg, 0), int_arg(count_arg, -1)
+        offset, count = python_int(offset_arg, 0), python_int(count_arg, -1)
         store = self.tenant.datasets
         desc = desc_arg != ""
         if orderby not in KB_COLUMNS:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from mockserver.core.errors import MySQLError, PythonError, RagflowError, RetCode
-from mockserver.core.python_failures import invalid_int_literal, no_attribute, py_float, py_int
+from mockserver.core.python_failures import no_attribute, py_float, py_int
 from mockserver.families.chats.config import varchar
 from mockserver.families.datasets.models import Dataset
 from mockserver.families.documents.models import DOCUMENT_COLUMNS, Document
@@ -121,15 +121,6 @@ def document_row(doc: Document) -> dict[str, Any]:
     row = {key: copy.deepcopy(getattr(doc, key)) for key in DOCUMENT_KEYS}
     row["thumbnail"] = doc.thumbnail or None
     return row
-
-
-def int_arg(raw: str | None, default: int) -> int:
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise invalid_int_literal(raw) from None
 
 
 def sliced(rows: list[Any], offset: int, count: int) -> list[Any]:

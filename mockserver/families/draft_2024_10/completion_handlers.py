@@ -8,8 +8,8 @@ from starlette.responses import Response
 
 from mockserver.core import sse
 from mockserver.core.python_failures import gettable
-from mockserver.families.chats.answers import AnswerSettings, engine_of
-from mockserver.families.chats.engine import EMBEDDING_MISMATCH, cadence
+from mockserver.families.chats.answers import engine_of
+from mockserver.families.chats.engine import EMBEDDING_MISMATCH, answer_settings, cadence
 from mockserver.families.draft_2024_10.chats import DraftChats, check_question
 from mockserver.families.draft_2024_10.converse import draft_prompt, draft_reference, stored_turn
 from mockserver.families.legacy.service import LegacyScope
@@ -37,17 +37,7 @@ async def converse(ctx: RequestContext) -> Response:
         answer_text, reference, prompt = EMBEDDING_MISMATCH, [], ""
         events = [({"answer": answer_text, "reference": [], "id": qid}, 0)]
     else:
-        settings = AnswerSettings(
-            chat_id=chat.id,
-            chat_name=chat.name,
-            top_n=chat.top_n,
-            top_k=chat.top_k,
-            similarity_threshold=chat.similarity_threshold,
-            vector_similarity_weight=chat.vector_similarity_weight,
-            rerank_id=chat.rerank_id or "",
-            quote=bool(config.get("quote", True)) and bool(req.get("quote", True)),
-            empty_response=config.get("empty_response") or None,
-        )
+        settings = answer_settings(chat, req, use_knowledge=True)
         answer = engine_of(ctx.state).answer(tenant, str(question), [d.id for d in datasets if d], settings)
         answer_text = answer.text
         if answer.empty:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.responses import Response
 
 from mockserver.core.python_failures import get, item, iterate, key_error
@@ -13,6 +11,7 @@ from mockserver.families.legacy.service import (
     create_token,
     new_conversation,
     read_conversation,
+    token_view,
     usage_stats,
 )
 from mockserver.http.context import RequestContext
@@ -42,15 +41,7 @@ async def create_legacy_token(ctx: RequestContext) -> Response:
     body = await ctx.json_forced()
     canvas_id = get(body, "canvas_id")
     row = create_token(scope(ctx), canvas_id, None if canvas_id else item(body, "dialog_id"))
-    data: dict[str, Any] = {
-        "create_date": row.create_date,
-        "create_time": row.create_time,
-        "dialog_id": row.dialog_id,
-        "tenant_id": row.tenant_id,
-        "token": row.token,
-        "update_date": None,
-        "update_time": None,
-    }
+    data = token_view(row)
     if row.source is not None:
         data["source"] = row.source
     return json_result(data=data)

@@ -88,6 +88,19 @@ def create_token(scope: LegacyScope, canvas_id: Any, dialog_id: Any) -> ApiToken
     return issue_api_token(scope.backends, scope.tenant, dialog_id=str(dialog_id), source=None)
 
 
+def token_view(row: ApiToken) -> dict[str, Any]:
+    """A new key's row as `new_token` answers it (the row as inserted: no update columns yet)."""
+    return {
+        "create_date": row.create_date,
+        "create_time": row.create_time,
+        "dialog_id": row.dialog_id,
+        "tenant_id": row.tenant_id,
+        "token": row.token,
+        "update_date": None,
+        "update_time": None,
+    }
+
+
 def usage_stats(tenant: TenantBackend, from_date: str | None, to_date: str | None, *, agent: bool) -> dict[str, Any]:
     """getLegacyStats: per-day pv, uv, speed, tokens, round, thumb_up of the tenant's conversations.
 

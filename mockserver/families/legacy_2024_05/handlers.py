@@ -6,7 +6,7 @@ from starlette.responses import Response
 
 from mockserver.core.python_failures import item, key_error
 from mockserver.families.accounts.tokens import dialog_tokens
-from mockserver.families.legacy.service import LegacyScope, create_token
+from mockserver.families.legacy.service import LegacyScope, create_token, token_view
 from mockserver.families.legacy_2024_05.conversations import new_conversation, read_conversation
 from mockserver.http.context import RequestContext
 from mockserver.http.envelope import retcode_result
@@ -36,16 +36,7 @@ async def v07_new_token(ctx: RequestContext) -> Response:
     await require_arguments(ctx, "dialog_id")
     ctx.authenticate("LoginToken")
     row = create_token(v07_scope(ctx), None, item(await ctx.json_forced(), "dialog_id"))
-    data = {
-        "create_date": row.create_date,
-        "create_time": row.create_time,
-        "dialog_id": row.dialog_id,
-        "tenant_id": row.tenant_id,
-        "token": row.token,
-        "update_date": None,
-        "update_time": None,
-    }
-    return retcode_result(data)
+    return retcode_result(token_view(row))
 
 
 async def v07_list_tokens(ctx: RequestContext) -> Response:
